@@ -1,0 +1,69 @@
+// Copyright sealflow authors.
+// Rendering a validated form to an A4 Chinese PDF: subset-embedded CJK fonts (loaded once per
+// Renderer), wrapped text, tables, page numbers, signature blocks, and the source XML embedded
+// as an associated file (relationship /Source) so the signed PDF carries its own data.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "forms/validator.h"
+
+namespace sealflow::forms {
+
+// Where a party signs, in PDF user space (points, origin bottom-left). The signing layer is
+// handed these by the caller; forms knows nothing of signing.
+struct SignatureBlock {
+  std::string field_name;  // e.g. "provider", "county"; the signing field's name
+  std::string label;       // e.g. "申报单位（盖章）"
+  int page = 0;            // 0-based page index
+  double x = 0, y = 0, width = 0, height = 0;
+};
+
+struct RenderedForm {
+  std::string form_type;
+  std::string document_id;
+  std::string pdf;  // the PDF bytes
+  std::vector<SignatureBlock> signature_blocks;
+  int page_count = 0;
+};
+
+struct RenderResult {
+  ValidationReport report;  // if !report.ok(), nothing was rendered
+  RenderedForm form;
+};
+
+struct RendererOptions {
+  // Folder with wqy-microhei.ttf (sans, headings) and uming.ttf (Song/Ming, body). Default:
+  // $SEALFLOW_FONT_DIR, else the build tree's share/fonts compiled into the binary.
+  std::string font_dir;
+  ValidatorOptions validator;
+  // The creation date written into the PDF; tests fix it for byte-identical output.
+  std::function<std::chrono::system_clock::time_point()> clock = [] {
+    return std::chrono::system_clock::now();
+  };
+};
+
+// Thread safety: Render() may be called from several threads; each call builds its own document.
+class Renderer {
+ public:
+  // Loads the fonts and schemas once. Throws FormsError(kFont / kSchemaLoad).
+  static std::unique_ptr<Renderer> Create(const RendererOptions& options = {});
+
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+  virtual ~Renderer() = default;
+
+  // Validates, then renders. Bad input is reported in RenderResult::report; PoDoFo failures
+  // throw FormsError(kRender).
+  virtual RenderResult Render(std::string_view xml) const = 0;
+
+ protected:
+  Renderer() = default;
+};
+
+}  // namespace sealflow::forms

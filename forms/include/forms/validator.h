@@ -1,0 +1,61 @@
+// Copyright sealflow authors.
+// Validation of form XML against its schema (libxml2) plus the rules a schema cannot express
+// (the unified social credit code's check character, one transformation case per sub-industry
+// applied for, ...). Every finding is returned in one pass.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sealflow::forms {
+
+struct Finding {
+  int line = 0;         // 1-based; 0 when the finding has no position (e.g. empty input)
+  int column = 0;       // 1-based where libxml2 knows it, else 0
+  std::string element;  // local name of the element the finding is about ("" if none)
+  std::string message;  // human-readable; Chinese first where the rule is ours, then English
+};
+
+struct ValidationReport {
+  std::string form_type;       // root element name, e.g. "application" ("" if unparseable)
+  std::string schema_version;  // the root's schemaVersion attribute
+  std::vector<Finding> findings;
+  bool ok() const { return findings.empty(); }
+};
+
+struct ValidatorOptions {
+  // Folder holding <type>.xsd files. Default: $SEALFLOW_SCHEMA_DIR, else the source tree's
+  // xml-schemas/ folder compiled into the binary.
+  std::string schema_dir;
+  // Inputs larger than this are refused with a single finding, before parsing. Default 16 MiB.
+  std::size_t max_document_bytes = 16u << 20;
+};
+
+// Thread safety: a Validator is immutable after Create() and may be used from many threads.
+class Validator {
+ public:
+  // Loads and compiles every schema in options.schema_dir once. Throws FormsError(kSchemaLoad).
+  static std::unique_ptr<Validator> Create(const ValidatorOptions& options = {});
+
+  Validator(const Validator&) = delete;
+  Validator& operator=(const Validator&) = delete;
+  virtual ~Validator() = default;
+
+  // Validates the document. Never throws for bad input: malformed XML, DTDs/external entities
+  // (refused, never fetched: XXE), unknown root elements and oversize inputs are findings.
+  virtual ValidationReport Validate(std::string_view xml) const = 0;
+
+  // The form types this validator knows (the .xsd files found), sorted.
+  virtual std::vector<std::string> FormTypes() const = 0;
+
+ protected:
+  Validator() = default;
+};
+
+// Formats findings as "line:column <element>: message", one per line.
+std::string FormatFindings(const ValidationReport& report);
+
+}  // namespace sealflow::forms

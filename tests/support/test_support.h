@@ -1,0 +1,43 @@
+// Copyright sealflow authors.
+// Helpers shared by the test binaries.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace sealflow::testing {
+
+// A fresh empty folder under $TMPDIR, removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& bytes);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+// Runs a shell command, capturing its output. Fails the current test (ADD_FAILURE) if the
+// command could not be started at all.
+CommandResult Run(const std::string& command);
+
+// Paths into the source tree.
+std::string SourcePath(const std::string& relative);    // SEALFLOW_SOURCE_DIR/relative
+std::string TestDataPath(const std::string& relative);  // tests/data/relative
+std::string BinPath(const std::string& name);           // build/bin/name
+
+// The fixed instant tests use as "now": 2026-03-01T08:00:00Z.
+std::chrono::system_clock::time_point FixedNow();
+
+}  // namespace sealflow::testing

@@ -1,0 +1,30 @@
+// Copyright sealflow authors.
+// RFC 9457 problem details. Every error response of the service is built here, and every HTTP
+// status code is chosen in one place: StatusFor().
+#pragma once
+
+#include <string>
+
+namespace sealflow::workflow {
+
+enum class ProblemKind {
+  kNotFound,            // 404
+  kMethodNotAllowed,    // 405
+  kNotPdf,              // 400: body is not a PDF
+  kUnsigned,            // 400: PDF without a signature
+  kBadRequest,          // 400: malformed request (e.g. multipart without a file part)
+  kTooLarge,            // 413
+  kUnsupportedMedia,    // 415
+  kSignatureNotValid,   // 422: verification INVALID / INDETERMINATE
+  kNotAForm,            // 422: signed PDF without valid embedded form XML
+  kInternal,            // 500
+};
+
+int StatusFor(ProblemKind kind);
+
+// application/problem+json body: type, title (Chinese / English), status, detail, and an optional
+// pre-serialised JSON value placed under "report" (e.g. the verification report).
+std::string ProblemJson(ProblemKind kind, const std::string& detail,
+                        const std::string& report_json = "");
+
+}  // namespace sealflow::workflow
