@@ -3,21 +3,23 @@
 // status code is chosen in one place: StatusFor().
 #pragma once
 
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace sealflow::workflow {
 
 enum class ProblemKind {
-  kNotFound,            // 404
-  kMethodNotAllowed,    // 405
-  kNotPdf,              // 400: body is not a PDF
-  kUnsigned,            // 400: PDF without a signature
-  kBadRequest,          // 400: malformed request (e.g. multipart without a file part)
-  kTooLarge,            // 413
-  kUnsupportedMedia,    // 415
-  kSignatureNotValid,   // 422: verification INVALID / INDETERMINATE
-  kNotAForm,            // 422: signed PDF without valid embedded form XML
-  kInternal,            // 500
+  kNotFound,           // 404
+  kMethodNotAllowed,   // 405
+  kNotPdf,             // 400: body is not a PDF
+  kUnsigned,           // 400: PDF without a signature
+  kBadRequest,         // 400: malformed request (e.g. multipart without a file part)
+  kTooLarge,           // 413
+  kUnsupportedMedia,   // 415
+  kSignatureNotValid,  // 422: verification INVALID / INDETERMINATE
+  kNotAForm,           // 422: signed PDF without valid embedded form XML
+  kInternal,           // 500
 };
 
 int StatusFor(ProblemKind kind);
@@ -26,5 +28,20 @@ int StatusFor(ProblemKind kind);
 // pre-serialised JSON value placed under "report" (e.g. the verification report).
 std::string ProblemJson(ProblemKind kind, const std::string& detail,
                         const std::string& report_json = "");
+
+// Thrown by request handling for an answer that is a problem; the one translation point
+// (ApiHandler) turns it, and every other exception, into a problem+json response.
+class Problem : public std::runtime_error {
+ public:
+  Problem(ProblemKind kind, const std::string& detail, std::string report_json = "")
+      : std::runtime_error(detail), kind_(kind), report_json_(std::move(report_json)) {}
+  ProblemKind kind() const noexcept { return kind_; }
+  std::string detail() const { return what(); }
+  const std::string& report_json() const noexcept { return report_json_; }
+
+ private:
+  ProblemKind kind_;
+  std::string report_json_;
+};
 
 }  // namespace sealflow::workflow

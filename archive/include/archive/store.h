@@ -5,7 +5,9 @@
 // and the folder fsynced; the catalog row is inserted last. Blobs without a catalog row (a crash
 // between the two steps) are swept when the store is opened.
 //
-// Layout: DATA/catalog.db, DATA/blobs/ab/abcdef...(64 hex), DATA/blobs/tmp/.
+// Layout: DATA/catalog.db, DATA/blobs/ab/abcdef...(64 hex), DATA/blobs/tmp/, DATA/LOCK.
+// One open store per data directory at a time (an exclusive lock on DATA/LOCK, held until the
+// store is destroyed): opening sweeps orphans, which must not race another writer.
 #pragma once
 
 #include <chrono>
@@ -21,14 +23,14 @@ namespace sealflow::archive {
 
 // The archive phases of Art. 5(7) plus the provider's own file.
 enum class Phase { kProvider, kBefore, kDuring, kAfter };
-const char* PhaseName(Phase phase);               // "provider" / "before" / "during" / "after"
+const char* PhaseName(Phase phase);  // "provider" / "before" / "during" / "after"
 std::optional<Phase> ParsePhase(std::string_view name);
 
 struct NewDocument {
-  std::string form_type;   // e.g. "application"
-  std::string document_id; // the form's own id (from its XML)
-  std::string party_kind;  // "provider" / "enterprise"
-  std::string party_code;  // unified social credit code of the provider or enterprise
+  std::string form_type;    // e.g. "application"
+  std::string document_id;  // the form's own id (from its XML)
+  std::string party_kind;   // "provider" / "enterprise"
+  std::string party_code;   // unified social credit code of the provider or enterprise
   std::string party_name;
   Phase phase = Phase::kProvider;
   std::vector<std::string> signers;  // signer subjects, in signing order
@@ -65,7 +67,8 @@ struct StoreOptions {
 class DocumentStore {
  public:
   // Opens (creating if needed) the data directory, the catalog schema, and sweeps orphan blobs
-  // and leftover temporary files. Throws ArchiveError.
+  // and leftover temporary files. Throws ArchiveError (kIo if another store, in this process or
+  // another, has the directory open).
   static std::unique_ptr<DocumentStore> Open(const StoreOptions& options);
 
   DocumentStore(const DocumentStore&) = delete;

@@ -22,11 +22,14 @@
 namespace sealflow::workflow {
 
 struct ServiceOptions {
-  std::string data_dir;                // required: the archive's data directory
-  std::string host = "127.0.0.1";      // bind address
-  std::uint16_t port = 8080;           // 0 = pick an ephemeral port (see Service::port())
-  std::size_t max_upload_bytes = 32u << 20;  // larger bodies get 413 and are not read
+  std::string data_dir;                         // required: the archive's data directory
+  std::string host = "127.0.0.1";               // bind address
+  std::uint16_t port = 8080;                    // 0 = pick an ephemeral port (see Service::port())
+  std::size_t max_upload_bytes = 32u << 20;     // larger bodies get 413 and are not read
   std::vector<std::string> trust_anchor_files;  // PEM roots for verification
+  // Folder of the forms' .xsd files for validating uploaded forms. Default (empty): the forms
+  // component's default (see forms::ValidatorOptions::schema_dir).
+  std::string schema_dir;
   int max_threads = 16;
   int max_queued = 256;
   std::function<std::chrono::system_clock::time_point()> clock = [] {

@@ -1,0 +1,208 @@
+// Copyright sealflow authors.
+#include "blob_folder.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "archive/error.h"
+
+namespace sealflow::archive::internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void ThrowErrno(const std::string& what, int error) {
+  throw ArchiveError(ArchiveErrorCode::kIo, what + ": " + std::strerror(error));
+}
+
+// Owns a POSIX file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  // Closes now and reports the error: close() can be where a delayed write error surfaces.
+  void Close(const std::string& what) {
+    int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) ThrowErrno(what, errno);
+  }
+
+ private:
+  int fd_;
+};
+
+void FsyncDirectory(const std::string& path) {
+  Fd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0) ThrowErrno("open directory " + path, errno);
+  if (::fsync(dir.get()) != 0) ThrowErrno("fsync directory " + path, errno);
+}
+
+bool IsBlobSubfolderName(const std::string& name) {
+  if (name.size() != 2) return false;
+  for (char c : name) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Removes a temporary file unless disarmed (the rename took it over).
+class TempFileGuard {
+ public:
+  explicit TempFileGuard(std::string path) : path_(std::move(path)) {}
+  ~TempFileGuard() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+  void Disarm() { path_.clear(); }
+
+ private:
+  std::string path_;
+};
+
+template <typename Fn>
+void ForEachBlobFile(const std::string& root, Fn&& fn) {
+  std::error_code ec;
+  for (const fs::directory_entry& sub : fs::directory_iterator(root, ec)) {
+    if (!sub.is_directory() || !IsBlobSubfolderName(sub.path().filename().string())) continue;
+    for (const fs::directory_entry& file : fs::directory_iterator(sub.path(), ec)) {
+      if (file.is_regular_file()) fn(file);
+    }
+    if (ec) ThrowErrno("list " + sub.path().string(), ec.value());
+  }
+  if (ec) ThrowErrno("list " + root, ec.value());
+}
+
+}  // namespace
+
+BlobFolder::BlobFolder(std::string root) : root_(std::move(root)) {
+  std::error_code ec;
+  fs::create_directories(root_ + "/tmp", ec);
+  if (ec) ThrowErrno("create " + root_ + "/tmp", ec.value());
+}
+
+std::string BlobFolder::PathFor(const std::string& sha256) const {
+  return root_ + "/" + sha256.substr(0, 2) + "/" + sha256;
+}
+
+bool BlobFolder::Has(const std::string& sha256, std::uint64_t size) const {
+  struct stat st {};
+  if (::stat(PathFor(sha256).c_str(), &st) != 0) return false;
+  return S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == size;
+}
+
+void BlobFolder::WriteDurably(const std::string& sha256, std::string_view bytes,
+                              const std::string& tmp_name) const {
+  const std::string subfolder = root_ + "/" + sha256.substr(0, 2);
+  if (::mkdir(subfolder.c_str(), 0755) == 0) {
+    FsyncDirectory(root_);  // the new subfolder's entry must survive a crash too
+  } else if (errno != EEXIST) {
+    ThrowErrno("mkdir " + subfolder, errno);
+  }
+
+  const std::string tmp_path = root_ + "/tmp/" + tmp_name;
+  Fd file(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (file.get() < 0) ThrowErrno("create " + tmp_path, errno);
+  TempFileGuard guard(tmp_path);
+
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(file.get(), data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("write " + tmp_path, errno);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(file.get()) != 0) ThrowErrno("fsync " + tmp_path, errno);
+  file.Close("close " + tmp_path);
+
+  const std::string final_path = PathFor(sha256);
+  if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
+    ThrowErrno("rename " + tmp_path + " to " + final_path, errno);
+  }
+  guard.Disarm();
+  FsyncDirectory(subfolder);
+}
+
+std::string BlobFolder::Read(const std::string& sha256) const {
+  const std::string path = PathFor(sha256);
+  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.get() < 0) {
+    if (errno == ENOENT) throw ArchiveError(ArchiveErrorCode::kNotFound, "no blob " + sha256);
+    ThrowErrno("open " + path, errno);
+  }
+  struct stat st {};
+  if (::fstat(file.get(), &st) != 0) ThrowErrno("stat " + path, errno);
+  std::string bytes;
+  bytes.reserve(static_cast<std::size_t>(st.st_size));
+  char buffer[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(file.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("read " + path, errno);
+    }
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  return bytes;
+}
+
+void BlobFolder::Remove(const std::string& sha256) const {
+  const std::string path = PathFor(sha256);
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return;
+    ThrowErrno("unlink " + path, errno);
+  }
+  FsyncDirectory(root_ + "/" + sha256.substr(0, 2));
+}
+
+std::uint64_t BlobFolder::ClearTemporary() const {
+  std::uint64_t removed = 0;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(root_ + "/tmp", ec)) {
+    std::error_code remove_ec;
+    fs::remove_all(entry.path(), remove_ec);
+    if (remove_ec) ThrowErrno("remove " + entry.path().string(), remove_ec.value());
+    ++removed;
+  }
+  if (ec) ThrowErrno("list " + root_ + "/tmp", ec.value());
+  return removed;
+}
+
+std::uint64_t BlobFolder::Sweep(const std::set<std::string>& keep) const {
+  std::uint64_t removed = 0;
+  ForEachBlobFile(root_, [&](const fs::directory_entry& file) {
+    const std::string name = file.path().filename().string();
+    if (keep.count(name) != 0 && file.path().parent_path().filename() == name.substr(0, 2)) {
+      return;
+    }
+    std::error_code ec;
+    fs::remove(file.path(), ec);
+    if (ec) ThrowErrno("remove orphan " + file.path().string(), ec.value());
+    ++removed;
+  });
+  return removed;
+}
+
+std::uint64_t BlobFolder::Count() const {
+  std::uint64_t count = 0;
+  ForEachBlobFile(root_, [&](const fs::directory_entry&) { ++count; });
+  return count;
+}
+
+}  // namespace sealflow::archive::internal

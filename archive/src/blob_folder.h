@@ -1,0 +1,50 @@
+// Copyright sealflow authors.
+// The content-addressed blob folder: DATA/blobs/ab/abcdef... (the SHA-256 of the content) and
+// DATA/blobs/tmp/ for files being written. Only the durability mechanics live here; which blobs
+// are wanted is the catalog's business. Throws ArchiveError(kIo).
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace sealflow::archive::internal {
+
+class BlobFolder {
+ public:
+  // Creates root/, root/tmp/ if missing.
+  explicit BlobFolder(std::string root);
+
+  const std::string& root() const { return root_; }
+  std::string PathFor(const std::string& sha256) const;
+
+  // True iff the blob exists as a regular file of exactly `size` bytes.
+  bool Has(const std::string& sha256, std::uint64_t size) const;
+
+  // Writes bytes to tmp/<tmp_name>, fsyncs it, renames it to <first2>/<sha256> and fsyncs the
+  // <first2> folder (and root/ when <first2> had to be created). Atomic: a crash leaves either
+  // the whole blob or none (plus perhaps a file in tmp/).
+  void WriteDurably(const std::string& sha256, std::string_view bytes,
+                    const std::string& tmp_name) const;
+
+  // Reads a whole blob. Throws ArchiveError(kNotFound) if it does not exist.
+  std::string Read(const std::string& sha256) const;
+
+  // Removes a blob (no error if it is already gone) and fsyncs its folder.
+  void Remove(const std::string& sha256) const;
+
+  // Removes every entry of tmp/. Returns how many were removed.
+  std::uint64_t ClearTemporary() const;
+
+  // Removes every file in the <xx>/ folders whose name is not in `keep`. Returns the count.
+  std::uint64_t Sweep(const std::set<std::string>& keep) const;
+
+  // Number of files in the <xx>/ folders.
+  std::uint64_t Count() const;
+
+ private:
+  std::string root_;
+};
+
+}  // namespace sealflow::archive::internal

@@ -1,0 +1,38 @@
+// Copyright sealflow authors.
+// Writes composed pages (composer.h) into a PoDoFo document with subset-embedded CID TrueType
+// fonts (Identity-H, ToUnicode, FontFile2).
+//
+// Why not PdfFontCID: PoDoFo 0.9.8's own subset embedding copies the whole font file twice per
+// document (PdfInputDevice(const char*, size) builds a std::string and an istringstream from
+// it), which for the 20 MB Ming face costs tens of milliseconds. Here the subsetter
+// (PdfFontTTFSubset) reads the Renderer's font bytes in place through a non-owning istream, and
+// the content streams are written directly.
+#pragma once
+
+#include <podofo/podofo.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "composer.h"
+#include "layout.h"
+
+namespace sealflow::forms::pdf {
+
+// One font as loaded by the Renderer: bytes read once, widths measured once. Immutable.
+struct FontSource {
+  std::string file_name;   // for messages
+  std::string bytes;       // the .ttf file
+  std::string base_name;   // PostScript name without subset tag
+  std::string subset_tag;  // e.g. "SFLWSA+" (fixed: output must be deterministic)
+  layout::FontWidths widths;
+};
+
+// Paints pages into doc (one PdfPage each, A4) using the two faces in compose::FontId order.
+// Throws PoDoFo::PdfError on PoDoFo failures.
+// compress_fonts: Flate-compress the font programs (see RendererOptions::compress_fonts).
+void WritePages(PoDoFo::PdfMemDocument& doc, const std::vector<compose::Page>& pages,
+                const std::array<const FontSource*, 2>& fonts, bool compress_fonts);
+
+}  // namespace sealflow::forms::pdf

@@ -1,0 +1,96 @@
+// Copyright sealflow authors.
+// Private libxml2 helpers for the forms component: RAII handles, the one safe way we parse
+// untrusted form XML, and small tree accessors. Not installed; never include from a public header.
+#pragma once
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "forms/validator.h"
+
+namespace sealflow::forms::xml {
+
+struct DocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+struct ParserCtxtDeleter {
+  void operator()(xmlParserCtxt* ctxt) const { xmlFreeParserCtxt(ctxt); }
+};
+struct SchemaDeleter {
+  void operator()(xmlSchema* schema) const { xmlSchemaFree(schema); }
+};
+struct SchemaParserCtxtDeleter {
+  void operator()(xmlSchemaParserCtxt* ctxt) const { xmlSchemaFreeParserCtxt(ctxt); }
+};
+struct SchemaValidCtxtDeleter {
+  void operator()(xmlSchemaValidCtxt* ctxt) const { xmlSchemaFreeValidCtxt(ctxt); }
+};
+struct XmlCharDeleter {
+  void operator()(xmlChar* text) const { xmlFree(text); }
+};
+
+using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
+using ParserCtxtPtr = std::unique_ptr<xmlParserCtxt, ParserCtxtDeleter>;
+using SchemaPtr = std::unique_ptr<xmlSchema, SchemaDeleter>;
+using SchemaParserCtxtPtr = std::unique_ptr<xmlSchemaParserCtxt, SchemaParserCtxtDeleter>;
+using SchemaValidCtxtPtr = std::unique_ptr<xmlSchemaValidCtxt, SchemaValidCtxtDeleter>;
+using XmlCharPtr = std::unique_ptr<xmlChar, XmlCharDeleter>;
+
+// Initialises libxml2 once per process (xmlInitParser must run before threads use it).
+void EnsureInitialized();
+
+// Collects libxml2 structured errors (errors and fatal errors; warnings are dropped) as findings.
+// Use as the userData of a structured error handler whose function is CollectError.
+struct ErrorCollector {
+  std::vector<Finding> findings;
+};
+void CollectError(void* collector, xmlErrorPtr error);
+
+// While alive, routes this thread's libxml2 structured errors to collector (libxml2 keeps the
+// handler in thread-local storage when built with threads, as Debian's is), restoring the
+// previous handler on destruction.
+class ScopedErrorHandler {
+ public:
+  explicit ScopedErrorHandler(ErrorCollector* collector);
+  ~ScopedErrorHandler();
+  ScopedErrorHandler(const ScopedErrorHandler&) = delete;
+  ScopedErrorHandler& operator=(const ScopedErrorHandler&) = delete;
+
+ private:
+  xmlStructuredErrorFunc previous_handler_;
+  void* previous_context_;
+};
+
+struct ParseResult {
+  DocPtr doc;                     // null when the input was refused or is not well-formed
+  std::vector<Finding> findings;  // why, when doc is null (and nothing otherwise)
+};
+
+// Parses untrusted XML: size limit checked before parsing; no network (XML_PARSE_NONET); no
+// entity substitution (no XML_PARSE_NOENT); no XML_PARSE_HUGE; and any DOCTYPE is refused as a
+// finding as soon as the parser meets it, before an internal subset is read, which defeats
+// external entities (XXE) and entity expansion (billion laughs) alike.
+ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes);
+
+// Tree helpers. Text() is the concatenated text content; Attribute() is "" when absent.
+std::string LocalName(const xmlNode* node);
+std::string Text(const xmlNode* node);
+std::string Attribute(const xmlNode* node, const char* name);
+int Line(const xmlNode* node);
+const xmlNode* Child(const xmlNode* parent, std::string_view name);
+std::vector<const xmlNode*> Children(const xmlNode* parent, std::string_view name);
+// Follows a path of child element names, e.g. {"provider", "creditCode"}; null if any is missing.
+const xmlNode* Path(const xmlNode* node, std::initializer_list<std::string_view> names);
+
+// Strips leading and trailing ASCII whitespace.
+std::string Trim(std::string_view text);
+
+}  // namespace sealflow::forms::xml

@@ -1,0 +1,644 @@
+// Copyright sealflow authors.
+#include "signing/verifier.h"
+
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "openssl_util.h"
+#include "pdf_util.h"
+#include "signing/error.h"
+
+namespace sealflow::signing {
+namespace {
+
+using PoDoFo::PdfObject;
+
+constexpr const char* kNotPdf = "不是 PDF 文件 / not a PDF";
+constexpr const char* kNoSignature = "没有签名 / no signature";
+constexpr const char* kModifiedAfterSigning =
+    "签名后文档被修改 / document modified after signing (incremental update after this "
+    "signature)";
+
+Verdict Worst(Verdict a, Verdict b) {
+  auto rank = [](Verdict v) {
+    return v == Verdict::kInvalid ? 2 : v == Verdict::kIndeterminate ? 1 : 0;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+
+// Parses a PDF date ("D:YYYYMMDDHHmmSSOHH'mm'", everything after the year optional) to UTC.
+bool ParsePdfDate(const std::string& text, time_t& out) {
+  std::size_t i = text.rfind("D:", 0) == 0 ? 2 : 0;
+  auto digits = [&](int count, int& value, int fallback) {
+    value = fallback;
+    if (i + static_cast<std::size_t>(count) > text.size()) return false;
+    int v = 0;
+    for (int k = 0; k < count; ++k) {
+      const char c = text[i + static_cast<std::size_t>(k)];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    value = v;
+    i += static_cast<std::size_t>(count);
+    return true;
+  };
+  int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+  if (!digits(4, year, 0)) return false;
+  if (digits(2, month, 1) && digits(2, day, 1) && digits(2, hour, 0) && digits(2, minute, 0)) {
+    digits(2, second, 0);
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return false;
+  }
+  long offset = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    const long sign = text[i] == '+' ? 1 : -1;
+    ++i;
+    int oh = 0, om = 0;
+    if (!digits(2, oh, 0)) return false;
+    if (i < text.size() && text[i] == '\'') ++i;
+    digits(2, om, 0);
+    offset = sign * (oh * 3600L + om * 60L);
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  out = timegm(&tm) - offset;
+  return true;
+}
+
+std::string IsoUtc(time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+// Length of the DER element at the start of `data` (0 if it is not a complete definite-length
+// SEQUENCE). Used to cut the zero padding after the CMS in /Contents.
+std::size_t DerSequenceLength(const std::string& data) {
+  if (data.size() < 2 || static_cast<unsigned char>(data[0]) != 0x30) return 0;
+  const auto first = static_cast<unsigned char>(data[1]);
+  std::size_t header = 2, length = first;
+  if (first & 0x80) {
+    const std::size_t n = first & 0x7f;
+    if (n == 0 || n > 4 || data.size() < 2 + n) return 0;
+    length = 0;
+    for (std::size_t k = 0; k < n; ++k)
+      length = (length << 8) | static_cast<unsigned char>(data[2 + k]);
+    header += n;
+  }
+  if (length > data.size() - header) return 0;
+  return header + length;
+}
+
+const char* ChainErrorFinding(int error) {
+  switch (error) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "签名者证书在签名时间已过期 / a certificate in the chain had expired at the signing "
+             "time";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "签名者证书在签名时间尚未生效 / a certificate in the chain was not yet valid at the "
+             "signing time";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return "证书链未到达受信任的根证书 / the certificate chain does not reach a trust anchor "
+             "(NO_CERTIFICATE_CHAIN_FOUND)";
+    default:
+      return nullptr;
+  }
+}
+
+class PdfVerifier final : public Verifier {
+ public:
+  PdfVerifier(ossl::X509StorePtr store, bool has_anchors, const VerifierOptions& options)
+      : store_(std::move(store)), has_anchors_(has_anchors), clock_(options.clock) {}
+
+  VerificationReport Verify(std::string_view pdf) const override {
+    try {
+      return DoVerify(pdf);
+    } catch (...) {
+      // The contract is a report whatever the bytes: anything unexpected is a failed check.
+      ERR_clear_error();
+      VerificationReport report;
+      report.verdict = Verdict::kInvalid;
+      report.findings.push_back("验证过程中出错 / verification failed with an internal error");
+      return report;
+    }
+  }
+
+ private:
+  VerificationReport DoVerify(std::string_view pdf) const {
+    pdf::QuietPodofo();
+    ERR_clear_error();
+    VerificationReport report;
+    // PoDoFo is lenient about what precedes the header; uploads must start with one.
+    const std::string_view head = pdf.substr(0, std::min<std::size_t>(pdf.size(), 1024));
+    if (head.find("%PDF-") == std::string_view::npos ||
+        pdf.size() > static_cast<std::size_t>(std::numeric_limits<long>::max())) {
+      report.verdict = Verdict::kInvalid;
+      report.findings.push_back(kNotPdf);
+      return report;
+    }
+    PoDoFo::PdfMemDocument doc;
+    struct Found {
+      std::string name;
+      PdfObject* value;
+    };
+    std::vector<Found> found;
+    try {
+      doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
+      report.is_pdf = true;
+      PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+      pdf::ForEachField(doc, [&](const std::string& name, PdfObject* field) {
+        PdfObject* value = pdf::Get(objects, field, "V");
+        PdfObject* type = pdf::Get(objects, field, "FT");
+        if (value == nullptr || !value->IsDictionary()) return;
+        const bool is_sig_field = type != nullptr && type->IsName() && type->GetName() == "Sig";
+        const bool looks_signed =
+            value->GetDictionary().HasKey("ByteRange") || value->GetDictionary().HasKey("Contents");
+        if (is_sig_field || looks_signed) found.push_back({name, value});
+      });
+    } catch (const PoDoFo::PdfError& e) {
+      report.verdict = Verdict::kInvalid;
+      report.findings.push_back(
+          report.is_pdf ? "PDF 结构损坏 / damaged PDF structure (" + pdf::Describe(e) + ")"
+                        : std::string(kNotPdf) + " (" + pdf::Describe(e) + ")");
+      return report;
+    }
+    if (found.empty() && pdf.find("/ByteRange") != std::string_view::npos) {
+      // Signature bytes are there but no signature field leads to them: a damaged or tampered
+      // file must not pass as merely "unsigned".
+      report.verdict = Verdict::kInvalid;
+      report.findings.push_back(
+          "文件含签名数据但无法读取签名 / signature data present but no readable signature "
+          "(damaged or tampered file)");
+      return report;
+    }
+    if (found.empty()) {
+      report.verdict = Verdict::kIndeterminate;
+      report.findings.push_back(kNoSignature);
+      return report;
+    }
+    report.verdict = Verdict::kValid;
+    for (const Found& f : found) {
+      SignatureReport sig;
+      sig.field_name = f.name;
+      try {
+        VerifyOne(pdf, doc.GetObjects(), f.value, sig);
+      } catch (const PoDoFo::PdfError& e) {
+        sig.verdict = Verdict::kInvalid;
+        sig.findings.push_back("签名字典损坏 / damaged signature dictionary (" + pdf::Describe(e) +
+                               ")");
+      } catch (const SigningError& e) {
+        sig.verdict = Verdict::kIndeterminate;
+        sig.findings.push_back(std::string("验证出错 / verification error: ") + e.what());
+      }
+      ERR_clear_error();
+      report.verdict = Worst(report.verdict, sig.verdict);
+      report.signatures.push_back(std::move(sig));
+    }
+    return report;
+  }
+
+  // Fills `sig`; its verdict is decided here.
+  void VerifyOne(std::string_view pdf, PoDoFo::PdfVecObjects& objects, PdfObject* value,
+                 SignatureReport& sig) const {
+    auto invalid = [&](std::string finding) {
+      sig.verdict = Verdict::kInvalid;
+      sig.findings.push_back(std::move(finding));
+    };
+    bool indeterminate = false;
+    auto doubtful = [&](std::string finding) {
+      indeterminate = true;
+      sig.findings.push_back(std::move(finding));
+    };
+
+    if (PdfObject* sub = pdf::Get(objects, value, "SubFilter"); sub != nullptr && sub->IsName()) {
+      sig.sub_filter = sub->GetName().GetName();
+    }
+    time_t check_time = std::chrono::system_clock::to_time_t(clock_());
+    if (PdfObject* m = pdf::Get(objects, value, "M"); m != nullptr && m->IsString()) {
+      time_t t;
+      if (ParsePdfDate(m->GetString().GetStringUtf8(), t)) {
+        sig.signing_time = IsoUtc(t);
+        check_time = t;
+      } else {
+        sig.findings.push_back("签名时间 /M 无法解析 / unparsable signing time /M");
+      }
+    }
+
+    // --- ByteRange and Contents: the structure the digest relies on.
+    PdfObject* range = pdf::Get(objects, value, "ByteRange");
+    if (range == nullptr || !range->IsArray() || range->GetArray().size() != 4) {
+      return invalid("ByteRange 缺失或不是 4 个整数 / /ByteRange missing or not 4 integers");
+    }
+    std::int64_t br[4];
+    for (std::size_t k = 0; k < 4; ++k) {
+      const PdfObject& item = range->GetArray()[k];
+      if (!item.IsNumber()) return invalid("ByteRange 含非整数 / /ByteRange holds a non-integer");
+      br[k] = item.GetNumber();
+      sig.byte_range.push_back(br[k]);
+    }
+    const auto size = static_cast<std::int64_t>(pdf.size());
+    if (br[0] != 0 || br[1] <= 0 || br[2] < 0 || br[3] < 0 || br[1] > size || br[2] > size ||
+        br[3] > size - br[2] || br[2] < br[1] + 2) {
+      return invalid(
+          "ByteRange 无效（须从 0 开始、有序、不重叠且在文件内）/ invalid /ByteRange (must start "
+          "at 0, be ordered, non-overlapping and inside the file)");
+    }
+    PdfObject* contents = pdf::Get(objects, value, "Contents");
+    if (contents == nullptr || !contents->IsHexString()) {
+      return invalid("Contents 缺失或不是十六进制字符串 / /Contents missing or not a hex string");
+    }
+    const PoDoFo::PdfString& parsed = contents->GetString();
+    const std::string_view gap =
+        pdf.substr(static_cast<std::size_t>(br[1]), static_cast<std::size_t>(br[2] - br[1]));
+    const std::string_view hex = gap.substr(1, gap.size() - 2);
+    if (gap.front() != '<' || gap.back() != '>' || hex.size() % 2 != 0 ||
+        !std::all_of(hex.begin(), hex.end(), IsHexDigit)) {
+      return invalid(
+          "ByteRange 的间隙不是一个十六进制字符串 / the /ByteRange gap is not exactly one hex "
+          "string");
+    }
+    std::string cms_bytes(hex.size() / 2, '\0');
+    for (std::size_t k = 0; k < cms_bytes.size(); ++k) {
+      cms_bytes[k] = static_cast<char>(HexValue(hex[2 * k]) * 16 + HexValue(hex[2 * k + 1]));
+    }
+    if (static_cast<std::size_t>(parsed.GetLength()) != cms_bytes.size() ||
+        std::memcmp(parsed.GetString(), cms_bytes.data(), cms_bytes.size()) != 0) {
+      return invalid(
+          "ByteRange 的间隙不是该签名的 /Contents / the /ByteRange gap is not this signature's "
+          "/Contents");
+    }
+    sig.covers_whole_document = br[2] + br[3] == size;
+
+    // --- The CMS.
+    const std::size_t der_length = DerSequenceLength(cms_bytes);
+    if (der_length == 0 || !std::all_of(cms_bytes.begin() + static_cast<std::ptrdiff_t>(der_length),
+                                        cms_bytes.end(), [](char c) { return c == 0; })) {
+      return invalid("Contents 不是 DER 编码的 CMS / /Contents is not a DER-encoded CMS");
+    }
+    const auto* der = reinterpret_cast<const unsigned char*>(cms_bytes.data());
+    const unsigned char* cursor = der;
+    ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der_length)));
+    if (!cms || cursor != der + der_length) {
+      return invalid("无法解析 CMS / cannot parse the CMS");
+    }
+    if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
+      return invalid("CMS 不是 SignedData / the CMS is not SignedData");
+    }
+    const ASN1_OBJECT* content_type = CMS_get0_eContentType(cms.get());
+    ASN1_OCTET_STRING** content = CMS_get0_content(cms.get());
+    if (OBJ_obj2nid(content_type) != NID_pkcs7_data || content == nullptr || *content != nullptr) {
+      return invalid("CMS 不是分离式 id-data 签名 / the CMS is not a detached id-data signature");
+    }
+    STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+    if (sk_CMS_SignerInfo_num(infos) != 1) {
+      return invalid("CMS 必须恰好有一个签名者 / the CMS must have exactly one SignerInfo");
+    }
+    CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+    if (sig.sub_filter != "ETSI.CAdES.detached" && sig.sub_filter != "adbe.pkcs7.detached") {
+      doubtful("不支持的 SubFilter / unsupported /SubFilter " + sig.sub_filter);
+    }
+
+    // --- The signer certificate, from the CMS.
+    ossl::X509StackPtr certs(CMS_get1_certs(cms.get()));
+    if (!certs) certs.reset(sk_X509_new_null());
+    X509* signer = nullptr;
+    for (int k = 0; k < sk_X509_num(certs.get()) && signer == nullptr; ++k) {
+      if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs.get(), k)) == 0) {
+        signer = sk_X509_value(certs.get(), k);
+      }
+    }
+    if (signer != nullptr) {
+      const X509_NAME* subject = X509_get_subject_name(signer);
+      sig.signer_subject = ossl::NameToString(subject);
+      sig.signer_name = ossl::NameEntry(subject, NID_commonName);
+      sig.signer_organization = ossl::NameEntry(subject, NID_organizationName);
+      sig.signer_serial_number = ossl::NameEntry(subject, NID_serialNumber);
+    }
+
+    // --- Digest: our SHA over the two ranges against the messageDigest attribute.
+    X509_ALGOR* digest_alg = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &digest_alg, nullptr);
+    const ASN1_OBJECT* digest_oid = nullptr;
+    if (digest_alg != nullptr) X509_ALGOR_get0(&digest_oid, nullptr, nullptr, digest_alg);
+    const EVP_MD* md = digest_oid != nullptr ? EVP_get_digestbyobj(digest_oid) : nullptr;
+    const int md_nid = md != nullptr ? EVP_MD_get_type(md) : NID_undef;
+    if (md_nid != NID_sha256 && md_nid != NID_sha384 && md_nid != NID_sha512) {
+      return invalid("不支持的摘要算法 / unsupported or weak digest algorithm");
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ossl::Check(
+        ctx && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 &&
+            EVP_DigestUpdate(ctx.get(), pdf.data(), static_cast<std::size_t>(br[1])) == 1 &&
+            EVP_DigestUpdate(ctx.get(), pdf.data() + br[2], static_cast<std::size_t>(br[3])) == 1 &&
+            EVP_DigestFinal_ex(ctx.get(), digest, &digest_length) == 1,
+        SigningErrorCode::kCrypto, "digest of the byte ranges");
+
+    if (CMS_signed_get_attr_count(si) <= 0) {
+      return invalid("CMS 缺少签名属性 / the CMS has no signed attributes (required by PAdES)");
+    }
+    const auto* message_digest = static_cast<const ASN1_OCTET_STRING*>(CMS_signed_get0_data_by_OBJ(
+        si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING));
+    sig.digest_ok = message_digest != nullptr &&
+                    ASN1_STRING_length(message_digest) == static_cast<int>(digest_length) &&
+                    std::memcmp(ASN1_STRING_get0_data(message_digest), digest, digest_length) == 0;
+    const auto* signed_type = static_cast<const ASN1_OBJECT*>(
+        CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT));
+    if (signed_type == nullptr || OBJ_obj2nid(signed_type) != NID_pkcs7_data) {
+      invalid(
+          "contentType 签名属性缺失或不是 id-data / contentType attribute missing or not id-data");
+    }
+    if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0 &&
+        sig.sub_filter == "ETSI.CAdES.detached") {
+      sig.findings.push_back(
+          "CMS 含 signingTime 属性（PAdES 不允许）/ signingTime attribute present (not allowed "
+          "by PAdES)");
+    }
+
+    // --- Signature over the signed attributes.
+    if (signer == nullptr) {
+      doubtful(
+          "CMS 中没有签名者证书 / signer certificate not in the CMS "
+          "(NO_SIGNING_CERTIFICATE_FOUND)");
+    } else {
+      CMS_SignerInfo_set1_signer_cert(si, signer);
+      sig.signature_ok = CMS_SignerInfo_verify(si) == 1;
+      ERR_clear_error();
+    }
+    if (!sig.digest_ok) {
+      invalid(
+          "摘要不匹配：签名范围内容已被修改 / message digest mismatch: signed bytes were changed "
+          "(HASH_FAILURE)");
+    }
+    if (signer != nullptr && !sig.signature_ok) {
+      invalid("签名值无效 / the signature value does not verify (SIG_CRYPTO_FAILURE)");
+    }
+    if (!sig.covers_whole_document) invalid(kModifiedAfterSigning);
+
+    // --- ESS signing-certificate(-v2) must name the signer certificate (CAdES).
+    if (signer != nullptr) CheckSigningCertificateAttribute(si, signer, sig, doubtful);
+
+    // --- Certificate chain at the signing time.
+    if (signer != nullptr) {
+      const uint32_t usage = X509_get_key_usage(signer);
+      if ((usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+        doubtful(
+            "签名者证书不允许数字签名 / the signer certificate's key usage does not allow signing");
+      }
+      sig.chain_ok = CheckChain(signer, certs.get(), check_time, doubtful);
+    }
+
+    if (sig.verdict != Verdict::kInvalid) {
+      const bool valid = !indeterminate && sig.digest_ok && sig.signature_ok && sig.chain_ok &&
+                         sig.covers_whole_document;
+      sig.verdict = valid ? Verdict::kValid : Verdict::kIndeterminate;
+    }
+  }
+
+  template <typename Doubtful>
+  static void CheckSigningCertificateAttribute(CMS_SignerInfo* si, X509* signer,
+                                               SignatureReport& sig, Doubtful& doubtful) {
+    const auto* v2 = static_cast<const ASN1_STRING*>(CMS_signed_get0_data_by_OBJ(
+        si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE));
+    if (v2 == nullptr) {
+      if (sig.sub_filter == "ETSI.CAdES.detached") {
+        doubtful(
+            "缺少 signing-certificate-v2 属性 / signing-certificate-v2 attribute missing "
+            "(FORMAT_FAILURE)");
+      }
+      return;
+    }
+    const unsigned char* p = ASN1_STRING_get0_data(v2);
+    ossl::EssCertV2Ptr ess(d2i_ESS_SIGNING_CERT_V2(nullptr, &p, ASN1_STRING_length(v2)));
+    ossl::X509StackPtr chain(sk_X509_new_null());
+    bool ok = ess && chain && X509_up_ref(signer) == 1;
+    if (ok && sk_X509_push(chain.get(), signer) <= 0) {
+      X509_free(signer);
+      ok = false;
+    }
+    ok = ok && OSSL_ESS_check_signing_certs(nullptr, ess.get(), chain.get(), 1) == 1;
+    ERR_clear_error();
+    if (!ok) {
+      doubtful(
+          "signing-certificate-v2 属性与签名者证书不符 / signing-certificate-v2 does not match the "
+          "signer certificate (NO_SIGNING_CERTIFICATE_FOUND)");
+    }
+  }
+
+  template <typename Doubtful>
+  bool CheckChain(X509* signer, STACK_OF(X509) * untrusted, time_t at, Doubtful& doubtful) const {
+    if (!has_anchors_) {
+      doubtful("未配置信任锚 / no trust anchors configured (NO_CERTIFICATE_CHAIN_FOUND)");
+      return false;
+    }
+    ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), signer, untrusted) != 1) {
+      ERR_clear_error();
+      doubtful("无法检查证书链 / cannot check the certificate chain");
+      return false;
+    }
+    X509_STORE_CTX_set_time(ctx.get(), 0, at);
+    const bool ok = X509_verify_cert(ctx.get()) == 1;
+    if (!ok) {
+      const int error = X509_STORE_CTX_get_error(ctx.get());
+      const char* finding = ChainErrorFinding(error);
+      doubtful(finding != nullptr
+                   ? std::string(finding)
+                   : std::string("证书链验证失败 / certificate chain check failed: ") +
+                         X509_verify_cert_error_string(error));
+    }
+    ERR_clear_error();
+    return ok;
+  }
+
+  ossl::X509StorePtr store_;
+  bool has_anchors_;
+  std::function<std::chrono::system_clock::time_point()> clock_;
+};
+
+void AddAnchors(X509_STORE* store, const std::string& pem, const std::string& origin, int& count) {
+  ossl::BioPtr bio = ossl::MemoryBio(pem);
+  int added = 0;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    const int ok = X509_STORE_add_cert(store, cert);
+    X509_free(cert);
+    ossl::Check(ok == 1, SigningErrorCode::kCredentials, "cannot add trust anchor from " + origin);
+    ++added;
+  }
+  ERR_clear_error();
+  if (added == 0) {
+    throw SigningError(SigningErrorCode::kCredentials, "no certificate in trust anchor " + origin);
+  }
+  count += added;
+}
+
+// JSON string literal; invalid UTF-8 becomes U+FFFD so the output always parses.
+void AppendJsonString(std::string& out, const std::string& text) {
+  out += '"';
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          if (c < 0x20) {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+            out += buffer;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    std::size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+    bool ok = n != 0 && i + n <= text.size();
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+    }
+    if (ok && n == 3) {  // no overlongs, no surrogates
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+    }
+    if (ok && n == 4) {
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(text, i, n);
+      i += n;
+    } else {
+      out += "\xef\xbf\xbd";
+      ++i;
+    }
+  }
+  out += '"';
+}
+
+void AppendFindings(std::string& out, const std::vector<std::string>& findings) {
+  out += '[';
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, findings[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string VerificationReport::ToJson() const {
+  std::string out = "{\"verdict\":";
+  AppendJsonString(out, VerdictName(verdict));
+  out += ",\"is_pdf\":";
+  out += is_pdf ? "true" : "false";
+  out += ",\"findings\":";
+  AppendFindings(out, findings);
+  out += ",\"signatures\":[";
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    const SignatureReport& s = signatures[i];
+    if (i) out += ',';
+    auto field = [&](const char* key, const std::string& value, bool first = false) {
+      if (!first) out += ',';
+      out += '"';
+      out += key;
+      out += "\":";
+      AppendJsonString(out, value);
+    };
+    auto flag = [&](const char* key, bool value) {
+      out += ",\"";
+      out += key;
+      out += "\":";
+      out += value ? "true" : "false";
+    };
+    out += '{';
+    field("field_name", s.field_name, true);
+    field("verdict", VerdictName(s.verdict));
+    field("sub_filter", s.sub_filter);
+    field("signer_subject", s.signer_subject);
+    field("signer_name", s.signer_name);
+    field("signer_organization", s.signer_organization);
+    field("signer_serial_number", s.signer_serial_number);
+    field("signing_time", s.signing_time);
+    out += ",\"byte_range\":[";
+    for (std::size_t k = 0; k < s.byte_range.size(); ++k) {
+      if (k) out += ',';
+      out += std::to_string(s.byte_range[k]);
+    }
+    out += ']';
+    flag("covers_whole_document", s.covers_whole_document);
+    flag("digest_ok", s.digest_ok);
+    flag("signature_ok", s.signature_ok);
+    flag("chain_ok", s.chain_ok);
+    out += ",\"findings\":";
+    AppendFindings(out, s.findings);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
+std::unique_ptr<Verifier> Verifier::Create(const VerifierOptions& options) {
+  if (!options.clock)
+    throw SigningError(SigningErrorCode::kArgument, "VerifierOptions::clock is empty");
+  ERR_clear_error();
+  ossl::X509StorePtr store(
+      ossl::CheckPtr(X509_STORE_new(), SigningErrorCode::kCrypto, "X509_STORE_new"));
+  int count = 0;
+  for (const std::string& path : options.trust_anchor_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw SigningError(SigningErrorCode::kCredentials, "cannot read trust anchor " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    AddAnchors(store.get(), text.str(), path, count);
+  }
+  for (std::size_t i = 0; i < options.trust_anchor_pems.size(); ++i) {
+    AddAnchors(store.get(), options.trust_anchor_pems[i], "PEM #" + std::to_string(i), count);
+  }
+  return std::make_unique<PdfVerifier>(std::move(store), count > 0, options);
+}
+
+}  // namespace sealflow::signing

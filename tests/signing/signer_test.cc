@@ -1,0 +1,216 @@
+// Copyright sealflow authors.
+#include "signing/signer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "signing/error.h"
+#include "signing_test_util.h"
+
+namespace sealflow::signing {
+namespace {
+
+using test::Pki;
+
+class SignerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    signer_ = Signer::Create(test::ProviderCredentials(), test::FixedOptions()).release();
+    input_ = new std::string(test::UnsignedPdf());
+    SignRequest request;
+    request.reason = "审批通过 / approved";
+    request.location = "新乡市";
+    signed_ = new std::string(signer_->Sign(*input_, request));
+  }
+  static void TearDownTestSuite() {
+    delete signer_;
+    delete input_;
+    delete signed_;
+  }
+  static Signer* signer_;
+  static std::string* input_;
+  static std::string* signed_;
+  sealflow::testing::TempDir dir_;
+};
+Signer* SignerTest::signer_ = nullptr;
+std::string* SignerTest::input_ = nullptr;
+std::string* SignerTest::signed_ = nullptr;
+
+TEST_F(SignerTest, OutputStartsWithTheOriginalBytesUnchanged) {
+  ASSERT_GT(signed_->size(), input_->size());
+  EXPECT_EQ(signed_->compare(0, input_->size(), *input_), 0);
+  EXPECT_EQ(signed_->substr(signed_->size() - 6), "%%EOF\n");
+}
+
+TEST_F(SignerTest, FixedClockAndKeyGiveByteIdenticalOutput) {
+  SignRequest request;
+  request.reason = "审批通过 / approved";
+  request.location = "新乡市";
+  EXPECT_TRUE(signer_->Sign(*input_, request) == *signed_);
+  // A separately created signer with the same inputs, too.
+  auto other = Signer::Create(test::ProviderCredentials(), test::FixedOptions());
+  EXPECT_TRUE(other->Sign(*input_, request) == *signed_);
+}
+
+TEST_F(SignerTest, DeterministicAlsoForADocumentWithoutInfoDictionary) {
+  const std::string pdf = test::BuildPdf(1, 500, /*with_info=*/false);
+  EXPECT_TRUE(signer_->Sign(pdf, {}) == signer_->Sign(pdf, {}));
+}
+
+TEST_F(SignerTest, WritesPadesDictionaryEntries) {
+  const std::string update = signed_->substr(input_->size());
+  EXPECT_NE(update.find("/SubFilter/ETSI.CAdES.detached"), std::string::npos);
+  EXPECT_EQ(update.find("adbe.pkcs7"), std::string::npos);
+  EXPECT_NE(update.find("/Filter/Adobe.PPKLite"), std::string::npos);
+  EXPECT_NE(update.find("/SigFlags 3"), std::string::npos);
+  EXPECT_NE(update.find("/M(D:20260301080000+00'00')"), std::string::npos);
+  EXPECT_NE(update.find("/T(Signature1)"), std::string::npos);
+}
+
+TEST_F(SignerTest, PdfsigReportsValidSignatureOverTheWholeDocument) {
+  const std::string path = dir_.File("signed.pdf");
+  sealflow::testing::WriteFile(path, *signed_);
+  const auto result = sealflow::testing::Run("pdfsig " + path);
+  ASSERT_NE(result.exit_code, 127) << "pdfsig missing (poppler-utils)";
+  EXPECT_NE(result.output.find("Signature is Valid"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("Total document signed"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("ETSI.CAdES.detached"), std::string::npos) << result.output;
+}
+
+TEST_F(SignerTest, OpensslVerifiesTheCmsOverTheByteRanges) {
+  const auto extracted = test::Extract(*signed_);
+  const std::string sig = dir_.File("sig.der"), content = dir_.File("signed-ranges.bin");
+  sealflow::testing::WriteFile(sig, extracted.cms);
+  sealflow::testing::WriteFile(content, extracted.signed_bytes);
+  const auto result = sealflow::testing::Run("openssl cms -verify -binary -inform DER -in " + sig +
+                                             " -content " + content + " -CAfile " +
+                                             Pki("root-ca.pem") + " -purpose any -out /dev/null");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("Verification successful"), std::string::npos) << result.output;
+}
+
+TEST_F(SignerTest, CmsHasSigningCertificateV2AndNoSigningTime) {
+  const std::string sig = dir_.File("sig.der");
+  sealflow::testing::WriteFile(sig, test::Extract(*signed_).cms);
+  const auto result = sealflow::testing::Run("openssl cms -cmsout -print -inform DER -in " + sig);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("id-smime-aa-signingCertificateV2"), std::string::npos);
+  EXPECT_NE(result.output.find("messageDigest"), std::string::npos);
+  EXPECT_NE(result.output.find("contentType"), std::string::npos);
+  EXPECT_EQ(result.output.find("signingTime"), std::string::npos);
+  // Signer and root certificates are both embedded.
+  EXPECT_NE(result.output.find("91410700MA44C1RX23"), std::string::npos);
+  EXPECT_NE(result.output.find("eContent: <ABSENT>"), std::string::npos) << "must be detached";
+}
+
+TEST_F(SignerTest, QpdfCheckIsClean) {
+  const std::string path = dir_.File("signed.pdf");
+  sealflow::testing::WriteFile(path, *signed_);
+  const auto result = sealflow::testing::Run("qpdf --check " + path);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("No syntax or stream encoding errors"), std::string::npos);
+}
+
+TEST_F(SignerTest, VisibleSignatureOnSecondPage) {
+  SignRequest request;
+  request.field_name = "乙方签章";
+  request.page = 1;
+  request.x = 72;
+  request.y = 100;
+  request.width = 200;
+  request.height = 60;
+  const std::string out = signer_->Sign(*input_, request);
+  EXPECT_NE(out.find("/Rect[ 72 100 272 160]"), std::string::npos);
+  const std::string path = dir_.File("visible.pdf");
+  sealflow::testing::WriteFile(path, out);
+  EXPECT_NE(sealflow::testing::Run("pdfsig " + path).output.find("Signature is Valid"),
+            std::string::npos);
+  EXPECT_EQ(sealflow::testing::Run("qpdf --check " + path).exit_code, 0);
+  const auto report = test::VerifierTrusting({Pki("root-ca.pem")})->Verify(out);
+  ASSERT_EQ(report.signatures.size(), 1u);
+  EXPECT_EQ(report.signatures[0].field_name, "乙方签章");
+  EXPECT_EQ(report.verdict, Verdict::kValid) << report.ToJson();
+}
+
+TEST_F(SignerTest, SigningTheSameFieldAgainIsAnArgumentError) {
+  try {
+    signer_->Sign(*signed_, {});
+    FAIL() << "no error";
+  } catch (const SigningError& e) {
+    EXPECT_EQ(e.code(), SigningErrorCode::kArgument) << e.what();
+  }
+}
+
+TEST_F(SignerTest, BadRequestsAreArgumentErrors) {
+  SignRequest no_name;
+  no_name.field_name = "";
+  SignRequest bad_page;
+  bad_page.page = 2;
+  for (const SignRequest& request : {no_name, bad_page}) {
+    try {
+      signer_->Sign(*input_, request);
+      ADD_FAILURE() << "no error";
+    } catch (const SigningError& e) {
+      EXPECT_EQ(e.code(), SigningErrorCode::kArgument) << e.what();
+    }
+  }
+}
+
+TEST_F(SignerTest, UnparsableInputIsAPdfError) {
+  for (const std::string& input :
+       {std::string("not a pdf at all"), std::string(), input_->substr(0, input_->size() / 2)}) {
+    try {
+      signer_->Sign(input, {});
+      ADD_FAILURE() << "no error";
+    } catch (const SigningError& e) {
+      EXPECT_EQ(e.code(), SigningErrorCode::kPdf) << e.what();
+    }
+  }
+}
+
+TEST_F(SignerTest, TooSmallReservationIsReported) {
+  SignerOptions options = test::FixedOptions();
+  options.reserved_signature_bytes = 1024;
+  auto signer = Signer::Create(test::ProviderCredentials(), options);
+  EXPECT_THROW(signer->Sign(*input_, {}), SigningError);
+}
+
+TEST_F(SignerTest, SignsWithPkcs12Credentials) {
+  auto signer =
+      Signer::Create(Credentials::FromPkcs12(Pki("provider.p12"),
+                                             sealflow::testing::ReadFile(Pki("provider.p12.pass"))),
+                     test::FixedOptions());
+  const auto report =
+      test::VerifierTrusting({Pki("root-ca.pem")})->Verify(signer->Sign(*input_, {}));
+  EXPECT_EQ(report.verdict, Verdict::kValid) << report.ToJson();
+}
+
+TEST_F(SignerTest, SignTimingFor100KbTwoPagePdf) {
+  const std::string pdf = test::BuildPdf(2, 50 * 1024, true);
+  ASSERT_GT(pdf.size(), 100000u);
+  constexpr int kRounds = 50;
+  std::string out;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRounds; ++i) out = signer_->Sign(pdf, {});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const double ms = std::chrono::duration<double, std::milli>(elapsed).count() / kRounds;
+  std::printf("[timing] sign %zu-byte PDF: %.3f ms/signature (mean of %d)\n", pdf.size(), ms,
+              kRounds);
+  // Loose bound so that a loaded CI machine does not flake; the target is ~1 ms.
+  EXPECT_LT(ms, 50.0);
+  const auto verifier = test::VerifierTrusting({Pki("root-ca.pem")});
+  const auto vstart = std::chrono::steady_clock::now();
+  VerificationReport report;
+  for (int i = 0; i < kRounds; ++i) report = verifier->Verify(out);
+  const double vms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - vstart).count() /
+      kRounds;
+  std::printf("[timing] verify %zu-byte PDF: %.3f ms/verification (mean of %d)\n", out.size(), vms,
+              kRounds);
+  EXPECT_EQ(report.verdict, Verdict::kValid);
+  EXPECT_LT(vms, 50.0);
+}
+
+}  // namespace
+}  // namespace sealflow::signing

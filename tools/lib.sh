@@ -1,0 +1,44 @@
+# Shared by tools/up and tools/check: install what is missing, extract fonts, configure, build.
+# Sourced, not run. Idempotent; runs as root on a bare Debian 12.
+set -euo pipefail
+
+SEALFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${SEALFLOW_BUILD_DIR:-$SEALFLOW_ROOT/build}
+
+# Build, test and cross-check dependencies, all from Debian 12's packages.
+SEALFLOW_PACKAGES=(
+  g++ cmake make pkg-config git ca-certificates
+  libpodofo-dev libpoco-dev libxml2-dev libssl-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  fonts-wqy-microhei fonts-arphic-uming python3 python3-fonttools
+  poppler-utils qpdf openssl sqlite3 curl
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_packages() {
+  local missing=()
+  for p in "${SEALFLOW_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "packages: all ${#SEALFLOW_PACKAGES[@]} present"
+    return
+  fi
+  log "packages: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tools: need root to install packages (missing: ${missing[*]})" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+  local werror=${1:-OFF}
+  log "configure ($BUILD_DIR, warnings as errors: $werror)"
+  cmake -S "$SEALFLOW_ROOT" -B "$BUILD_DIR" -DSEALFLOW_WERROR="$werror" >/dev/null
+  log "build (-j2)"
+  cmake --build "$BUILD_DIR" -j2
+}

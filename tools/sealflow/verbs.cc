@@ -1,0 +1,18 @@
+// Copyright sealflow authors.
+#include "verbs.h"
+
+namespace sealflow::cli {
+
+const std::vector<Verb>& Verbs() {
+  static const std::vector<Verb> verbs = {
+      {"render", "校验并生成 PDF / validate a form XML and render it to a Chinese PDF", RunRender},
+      {"validate", "按 XML Schema 校验表单 / validate form XML files", RunValidate},
+      {"sign", "PAdES 签名 / sign a PDF (PAdES B-B)", RunSign},
+      {"verify", "验证签名 / verify the signatures of PDF files", RunVerify},
+      {"serve", "启动 HTTP 服务 / run the HTTP service", RunServe},
+      {"demo", "演示：生成证书、表单、签名并归档 / demo PKI, render, sign, archive", RunDemo},
+  };
+  return verbs;
+}
+
+}  // namespace sealflow::cli
