@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "document_type.h"
 #include "forms/error.h"
 #include "xml_util.h"
 
@@ -99,10 +100,11 @@ FormInfo InspectXml(std::string_view xml_text) {
   info.form_type = xml::LocalName(root);
   info.schema_version = xml::Attribute(root, "schemaVersion");
   info.document_id = xml::Attribute(root, "id");
-  if (root->ns == nullptr && info.form_type == "application") {
-    info.party_kind = "provider";
-    info.party_code = xml::Trim(xml::Text(xml::Path(root, {"provider", "creditCode"})));
-    info.party_name = xml::Trim(xml::Text(xml::Path(root, {"provider", "name"})));
+  const DocumentType* type = root->ns == nullptr ? FindDocumentType(info.form_type) : nullptr;
+  if (type != nullptr) {
+    info.party_kind = type->party_kind;
+    info.party_code = xml::Trim(xml::Text(xml::Path(root, type->party_code_path)));
+    info.party_name = xml::Trim(xml::Text(xml::Path(root, type->party_name_path)));
   } else {
     throw FormsError(FormsErrorCode::kUnknownFormType,
                      "not a known form: root element <" + info.form_type + ">");

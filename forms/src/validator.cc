@@ -9,6 +9,7 @@
 #include <string>
 #include <system_error>
 
+#include "document_type.h"
 #include "form_rules.h"
 #include "forms/credit_code.h"
 #include "forms/error.h"
@@ -119,20 +120,11 @@ class ValidatorImpl final : public Validator {
 std::unique_ptr<Validator> Validator::Create(const ValidatorOptions& options) {
   xml::EnsureInitialized();
   std::filesystem::path dir = options.schema_dir.empty() ? DefaultSchemaDir() : options.schema_dir;
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".xsd") files.push_back(it->path());
-  }
-  if (ec) {
-    throw FormsError(FormsErrorCode::kSchemaLoad,
-                     "cannot list schema folder " + dir.string() + ": " + ec.message());
-  }
-  if (files.empty()) {
-    throw FormsError(FormsErrorCode::kSchemaLoad, "no .xsd files in " + dir.string());
-  }
+  // The schemas of the registered form types only: common.xsd and any stray file are not forms.
   std::map<std::string, xml::SchemaPtr> schemas;
-  for (const auto& file : files) schemas.emplace(file.stem().string(), CompileSchema(file));
+  for (const DocumentType* type : DocumentTypes()) {
+    schemas.emplace(type->form_type, CompileSchema(dir / (std::string(type->form_type) + ".xsd")));
+  }
   return std::make_unique<ValidatorImpl>(std::move(schemas), options.max_document_bytes);
 }
 

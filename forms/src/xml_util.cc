@@ -164,6 +164,10 @@ std::vector<const xmlNode*> Children(const xmlNode* parent, std::string_view nam
 }
 
 const xmlNode* Path(const xmlNode* node, std::initializer_list<std::string_view> names) {
+  return Path(node, std::vector<std::string_view>(names));
+}
+
+const xmlNode* Path(const xmlNode* node, const std::vector<std::string_view>& names) {
   for (std::string_view name : names) {
     node = Child(node, name);
     if (node == nullptr) return nullptr;

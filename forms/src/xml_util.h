@@ -89,6 +89,7 @@ const xmlNode* Child(const xmlNode* parent, std::string_view name);
 std::vector<const xmlNode*> Children(const xmlNode* parent, std::string_view name);
 // Follows a path of child element names, e.g. {"provider", "creditCode"}; null if any is missing.
 const xmlNode* Path(const xmlNode* node, std::initializer_list<std::string_view> names);
+const xmlNode* Path(const xmlNode* node, const std::vector<std::string_view>& names);
 
 // Strips leading and trailing ASCII whitespace.
 std::string Trim(std::string_view text);
