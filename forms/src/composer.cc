@@ -227,6 +227,57 @@ void Composer::SignatureBlocks(const std::vector<SignatureBlock>& blocks,
   y_ = bottom;
 }
 
+void Composer::AddColoredText(FontId font, double size, double x, double y, std::string text,
+                              Rgb color) {
+  if (text.empty()) return;
+  pages_.back().texts.push_back({font, size, x, y, 0, std::move(text), color});
+}
+
+void Composer::AlignedText(std::string_view text, FontId font, double size, Align align, Rgb color,
+                           double indent_em, double line_height_em) {
+  double indent = indent_em * size;
+  double room = kContentWidth - (align == Align::kCenter ? 2 * indent : indent);
+  double line_height = size * line_height_em;
+  for (const std::string& line : layout::WrapText(text, room, size, *widths_[font])) {
+    EnsureSpace(line_height);
+    double width = Measure(line, font, size);
+    double x = kMarginLeft + indent;
+    if (align == Align::kCenter) x = kMarginLeft + (kContentWidth - width) / 2;
+    if (align == Align::kRight) x = kMarginLeft + kContentWidth - indent - width;
+    AddColoredText(font, size, x, y_ - size * kAscent - (line_height - size) / 2, line, color);
+    y_ -= line_height;
+  }
+}
+
+void Composer::SplitLine(std::string_view left, std::string_view right, FontId font, double size,
+                         double indent_em, double line_height_em) {
+  double line_height = size * line_height_em;
+  EnsureSpace(line_height);
+  double baseline = y_ - size * kAscent - (line_height - size) / 2;
+  double indent = indent_em * size;
+  AddText(font, size, kMarginLeft + indent, baseline, std::string(left));
+  AddText(font, size, kMarginLeft + kContentWidth - indent - Measure(right, font, size), baseline,
+          std::string(right));
+  y_ -= line_height;
+}
+
+void Composer::FullWidthRule(double width, Rgb color, double space_above, double space_below) {
+  EnsureSpace(space_above + width);
+  y_ -= space_above;
+  pages_.back().rules.push_back({kMarginLeft, y_, kMarginLeft + kContentWidth, y_, width, color});
+  y_ -= space_below;
+}
+
+void Composer::PlaceSignatureBlock(SignatureBlock block, double x, double y, double width,
+                                   double height) {
+  block.page = static_cast<int>(pages_.size()) - 1;
+  block.x = x;
+  block.y = y;
+  block.width = width;
+  block.height = height;
+  signature_blocks_.push_back(std::move(block));
+}
+
 std::vector<Page> Composer::Finish(std::string_view running_header_left,
                                    std::string_view running_header_right) {
   constexpr double kHeaderSize = 8.5;

@@ -2,41 +2,16 @@
 #include "pdf_writer.h"
 
 #include <charconv>
-#include <istream>
-#include <map>
 #include <memory>
-#include <set>
-#include <streambuf>
+#include <string_view>
+#include <utility>
+
+#include "ttf_subset.h"
 
 namespace sealflow::forms::pdf {
 namespace {
 
 using namespace PoDoFo;
-
-// A read-only, seekable view of bytes someone else owns (std::ispanstream is C++23).
-class ViewBuf : public std::streambuf {
- public:
-  ViewBuf(const char* data, std::size_t size) {
-    char* begin = const_cast<char*>(data);  // never written: only the get area is set
-    setg(begin, begin, begin + size);
-  }
-
- protected:
-  pos_type seekoff(off_type offset, std::ios_base::seekdir dir,
-                   std::ios_base::openmode which) override {
-    if ((which & std::ios_base::in) == 0) return pos_type(off_type(-1));
-    off_type base = dir == std::ios_base::beg   ? 0
-                    : dir == std::ios_base::cur ? gptr() - eback()
-                                                : egptr() - eback();
-    off_type target = base + offset;
-    if (target < 0 || target > egptr() - eback()) return pos_type(off_type(-1));
-    setg(eback(), eback() + target, egptr());
-    return pos_type(target);
-  }
-  pos_type seekpos(pos_type position, std::ios_base::openmode which) override {
-    return seekoff(off_type(position), std::ios_base::beg, which);
-  }
-};
 
 void AppendNumber(std::string& out, double value) {
   char buffer[32];
@@ -67,32 +42,38 @@ void AppendHex4(std::string& out, unsigned value) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
 }
 
-// Per document: one subset font, collecting the glyphs drawn.
+// Per document: one subset font, collecting the glyphs drawn. Glyphs are renumbered in order of
+// first use (ttf::Subset), and the code written into the content stream is the new glyph id
+// (Identity-H: code = CID, /CIDToGIDMap /Identity: CID = glyph id in the embedded program).
 class SubsetFont {
  public:
   SubsetFont(PdfMemDocument& doc, FT_Library* library, const FontSource& source)
       : source_(source),
         buffer_(const_cast<char*>(source.bytes.data()), source.bytes.size()),
-        metrics_(nullptr) {
+        metrics_(nullptr),
+        // Parsing the table directory is a few dozen bounds-checked reads: cheap enough per
+        // document, and FontSource stays a plain struct the Renderer fills.
+        font_(source.bytes),
+        subset_(font_) {
     buffer_.SetTakePossesion(false);  // the Renderer owns the bytes
     metrics_ = std::make_unique<PdfFontMetricsFreetype>(library, buffer_, false, nullptr);
     type0_ = doc.GetObjects().CreateObject("Font");
+    unicode_.reserve(512);
   }
 
   bool HasGlyph(char32_t c) const { return c <= 0xFFFF && Gid(c) != 0; }
 
-  // Hex-encoded glyph ids for text (Identity-H: code = CID = GID).
+  // Hex-encoded CIDs for text: the subset's glyph ids, fixed at each glyph's first use.
   std::string Encode(std::u32string_view text) {
     std::string hex;
     hex.reserve(text.size() * 4);
     for (char32_t c : text) {
-      if (c > 0xFFFF) c = 0xFFFD;  // PdfFontTTFSubset works on UTF-16 code units
-      unsigned gid = Gid(c);
-      used_.insert(static_cast<pdf_utf16be>(c));
-      auto [it, inserted] = gid_to_unicode_.emplace(gid, c);
-      (void)it;
-      (void)inserted;
-      AppendHex4(hex, gid);
+      if (c > 0xFFFF) c = 0xFFFD;  // the widths and the cmap lookup cover the BMP
+      std::uint16_t cid = subset_.Add(static_cast<std::uint16_t>(Gid(c)));
+      // The first character drawn with a glyph names it in /W and ToUnicode.
+      if (cid >= unicode_.size()) unicode_.resize(cid + 1u, kNoUnicode);
+      if (unicode_[cid] == kNoUnicode) unicode_[cid] = c;
+      AppendHex4(hex, cid);
     }
     return hex;
   }
@@ -104,20 +85,13 @@ class SubsetFont {
     std::string name = source_.subset_tag + source_.base_name;
     PdfVecObjects& objects = doc.GetObjects();
 
-    // The subset TrueType program, read in place from the Renderer's bytes.
-    ViewBuf view(source_.bytes.data(), source_.bytes.size());
-    std::istream stream(&view);
-    PdfInputDevice input(&stream);
-    PdfFontTTFSubset subsetter(&input, metrics_.get(), PdfFontTTFSubset::eFontFileType_TTF);
-    PdfRefCountedBuffer program;
-    std::vector<unsigned char> cid_set;
-    if (used_.empty()) used_.insert(0x20);
-    subsetter.BuildFont(program, used_, cid_set);
+    // The subset TrueType program: glyphs copied from the Renderer's bytes, renumbered.
+    std::string program = subset_.Build();
     PdfObject* file = objects.CreateObject();
-    file->GetDictionary().AddKey("Length1", Int(static_cast<pdf_int64>(program.GetSize())));
+    file->GetDictionary().AddKey("Length1", Int(static_cast<pdf_int64>(program.size())));
     TVecFilters filters;
     if (compress) filters.push_back(ePdfFilter_FlateDecode);
-    file->GetStream()->Set(program.GetBuffer(), static_cast<pdf_long>(program.GetSize()), filters);
+    file->GetStream()->Set(program.data(), static_cast<pdf_long>(program.size()), filters);
 
     PdfObject* descriptor = objects.CreateObject("FontDescriptor");
     PdfDictionary& fd = descriptor->GetDictionary();
@@ -145,12 +119,20 @@ class SubsetFont {
     cf.AddKey("FontDescriptor", descriptor->Reference());
     cf.AddKey("CIDToGIDMap", PdfName("Identity"));
     cf.AddKey("DW", Int(1000));
+    // CIDs drawn are 0..n-1 with gaps only where a CID is just a composite's component (never
+    // drawn, no width needed): one "first [w ...]" entry per run of consecutive drawn CIDs.
     PdfArray widths;
-    for (const auto& [gid, unicode] : gid_to_unicode_) {
-      widths.push_back(Int(gid));
-      PdfArray one;
-      one.push_back(Int(static_cast<pdf_int64>(source_.widths.Width(unicode) + 0.5)));
-      widths.push_back(one);
+    for (std::size_t cid = 0; cid < unicode_.size();) {
+      if (unicode_[cid] == kNoUnicode) {
+        ++cid;
+        continue;
+      }
+      widths.push_back(Int(static_cast<pdf_int64>(cid)));
+      PdfArray run;
+      for (; cid < unicode_.size() && unicode_[cid] != kNoUnicode; ++cid) {
+        run.push_back(Int(static_cast<pdf_int64>(source_.widths.Width(unicode_[cid]) + 0.5)));
+      }
+      widths.push_back(run);
     }
     cf.AddKey("W", widths);
 
@@ -181,8 +163,8 @@ class SubsetFont {
         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
     std::vector<std::pair<unsigned, char32_t>> entries;
-    for (const auto& [gid, unicode] : gid_to_unicode_) {
-      if (gid != 0) entries.emplace_back(gid, unicode);
+    for (std::size_t cid = 1; cid < unicode_.size(); ++cid) {  // CID 0 is .notdef
+      if (unicode_[cid] != kNoUnicode) entries.emplace_back(static_cast<unsigned>(cid), unicode_[cid]);
     }
     for (std::size_t i = 0; i < entries.size(); i += 100) {  // at most 100 per block
       std::size_t end = std::min(entries.size(), i + 100);
@@ -200,12 +182,15 @@ class SubsetFont {
     return cmap;
   }
 
+  static constexpr char32_t kNoUnicode = 0xFFFFFFFF;
+
   const FontSource& source_;
   PdfRefCountedBuffer buffer_;
   std::unique_ptr<PdfFontMetricsFreetype> metrics_;
+  ttf::Font font_;
+  ttf::Subset subset_;
   PdfObject* type0_ = nullptr;
-  std::set<pdf_utf16be> used_;
-  std::map<unsigned, char32_t> gid_to_unicode_;
+  std::vector<char32_t> unicode_;  // CID -> the first character drawn with it
 };
 
 }  // namespace
@@ -236,7 +221,15 @@ void WritePages(PdfMemDocument& doc, const std::vector<compose::Page>& pages,
     }
     ops += "0 G\n";
     double stroke_width = -1;
+    compose::Rgb stroke_color;  // black, as set just above
     for (const compose::Rule& rule : page.rules) {
+      if (rule.color != stroke_color) {
+        AppendNumber(ops, rule.color.r);
+        AppendNumber(ops, rule.color.g);
+        AppendNumber(ops, rule.color.b);
+        ops += "RG\n";
+        stroke_color = rule.color;
+      }
       if (rule.width != stroke_width) {
         AppendNumber(ops, rule.width);
         ops += "w\n";
@@ -251,8 +244,15 @@ void WritePages(PdfMemDocument& doc, const std::vector<compose::Page>& pages,
     }
     for (const compose::TextRun& run : page.texts) {
       std::u32string text = layout::ToUtf32(run.text);
-      AppendNumber(ops, run.gray);
-      ops += "g BT\n";
+      if (run.color.IsBlack()) {
+        AppendNumber(ops, run.gray);
+        ops += "g BT\n";
+      } else {
+        AppendNumber(ops, run.color.r);
+        AppendNumber(ops, run.color.g);
+        AppendNumber(ops, run.color.b);
+        ops += "rg BT\n";
+      }
       // Split the run where the chosen face lacks a glyph the other face has.
       double x = run.x;
       std::size_t start = 0;

@@ -4,9 +4,11 @@
 //
 // Why not PdfFontCID: PoDoFo 0.9.8's own subset embedding copies the whole font file twice per
 // document (PdfInputDevice(const char*, size) builds a std::string and an istringstream from
-// it), which for the 20 MB Ming face costs tens of milliseconds. Here the subsetter
-// (PdfFontTTFSubset) reads the Renderer's font bytes in place through a non-owning istream, and
-// the content streams are written directly.
+// it), which for the 20 MB Ming face costs tens of milliseconds. And its subsetter
+// (PdfFontTTFSubset) keeps the source glyph ids, so the program still holds loca/hmtx entries
+// for every glyph up to the highest used (~400 KB per CJK face). Here ttf::Subset
+// (ttf_subset.h) copies just the used glyphs from the Renderer's bytes and renumbers them in
+// order of first use; the CIDs in the content streams are those new glyph ids.
 #pragma once
 
 #include <podofo/podofo.h>

@@ -154,14 +154,14 @@ TEST_F(ValidatorTest, XxeIsRefusedAndNeverReadsTheFile) {
   }
 }
 
-TEST_F(ValidatorTest, BillionLaughsIsRefusedFast) {
+TEST_F(ValidatorTest, BillionLaughsIsRefusedBeforeAnyExpansion) {
+  // One finding at the DOCTYPE: the entities were never declared, so never expanded.
   std::string bomb = ReadFile(ExamplePath("invalid/application-billion-laughs.xml"));
-  auto start = std::chrono::steady_clock::now();
   ValidationReport report = validator_->Validate(bomb);
-  auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
   EXPECT_EQ(report.findings[0].line, 3);
-  EXPECT_LT(elapsed, std::chrono::milliseconds(100));
+  EXPECT_NE(report.findings[0].message.find("DOCTYPE"), std::string::npos)
+      << report.findings[0].message;
 }
 
 TEST_F(ValidatorTest, OversizeInputIsRefusedWithOneFinding) {

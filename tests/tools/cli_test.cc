@@ -13,7 +13,7 @@ namespace {
 std::string Sealflow() { return BinPath("sealflow"); }
 
 TEST(Cli, EveryVerbHasHelpWithAnExample) {
-  for (const char* verb : {"render", "validate", "sign", "verify", "serve", "demo"}) {
+  for (const char* verb : {"render", "validate", "schema", "sign", "verify", "serve", "demo"}) {
     CommandResult r = sealflow::testing::Run(Sealflow() + " " + verb + " --help");
     EXPECT_EQ(r.exit_code, 0) << verb << ": " << r.output;
     EXPECT_NE(r.output.find("example"), std::string::npos) << verb;
@@ -28,6 +28,18 @@ TEST(Cli, TopLevelHelpListsVerbsAndUnknownVerbIsAUsageError) {
   EXPECT_EQ(sealflow::testing::Run(Sealflow() + " frobnicate").exit_code, 64);
   EXPECT_EQ(sealflow::testing::Run(Sealflow() + " render --no-such-option x").exit_code, 64);
   EXPECT_EQ(sealflow::testing::Run(Sealflow() + " render only-input.xml").exit_code, 64);
+}
+
+TEST(Cli, SchemaListNamesEveryFormWithItsVersion) {
+  CommandResult list = sealflow::testing::Run(Sealflow() + " schema list");
+  ASSERT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("application"), std::string::npos);
+  EXPECT_NE(list.output.find("1.0"), std::string::npos);
+  EXPECT_NE(list.output.find("数字化服务商申报书"), std::string::npos);
+  CommandResult json = sealflow::testing::Run(Sealflow() + " schema list --json");
+  ASSERT_EQ(json.exit_code, 0);
+  EXPECT_EQ(json.output.rfind("[{\"formType\":\"application\"", 0), 0u) << json.output;
+  EXPECT_EQ(sealflow::testing::Run(Sealflow() + " schema").exit_code, 64);
 }
 
 TEST(Cli, ValidateExitCodes) {

@@ -7,6 +7,7 @@ const std::vector<Verb>& Verbs() {
   static const std::vector<Verb> verbs = {
       {"render", "校验并生成 PDF / validate a form XML and render it to a Chinese PDF", RunRender},
       {"validate", "按 XML Schema 校验表单 / validate form XML files", RunValidate},
+      {"schema", "列出表单类型与版本 / list form types and schema versions", RunSchema},
       {"sign", "PAdES 签名 / sign a PDF (PAdES B-B)", RunSign},
       {"verify", "验证签名 / verify the signatures of PDF files", RunVerify},
       {"serve", "启动 HTTP 服务 / run the HTTP service", RunServe},

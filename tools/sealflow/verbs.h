@@ -27,5 +27,6 @@ int RunSign(int argc, char** argv);
 int RunVerify(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunDemo(int argc, char** argv);
+int RunSchema(int argc, char** argv);
 
 }  // namespace sealflow::cli

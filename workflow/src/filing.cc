@@ -11,11 +11,23 @@ struct FormPhase {
   archive::Phase phase;
 };
 
-// One row per form type the pilot has a schema for. DOMAIN.md maps the forms still to come:
-// diagnostic report and plan → before; contract, progress report → during; acceptance,
-// satisfaction → after; notices, appeals, reports → provider file.
+// One row per form type, after DOMAIN.md "Documents" and the three phases of Art. 5(7): before
+// (diagnostic report, plan, filing decision), during (contract, change filings, progress
+// reports), after (acceptance application and conclusion, satisfaction); the provider's own
+// file for applications, notices, appeals and reports.
 constexpr FormPhase kPhaseTable[] = {
-    {"application", archive::Phase::kProvider},  // 服务商申报书: the provider file
+    {"application", archive::Phase::kProvider},             // 服务商申报书
+    {"diagnostic-report", archive::Phase::kBefore},         // 诊断报告
+    {"transformation-plan", archive::Phase::kBefore},       // 改造方案
+    {"change-filing", archive::Phase::kDuring},             // 变更备案
+    {"contract", archive::Phase::kDuring},                  // 改造合同
+    {"progress-report", archive::Phase::kDuring},           // 进度报告
+    {"acceptance-application", archive::Phase::kAfter},     // 验收申请
+    {"acceptance-conclusion", archive::Phase::kAfter},      // 验收结论
+    {"satisfaction", archive::Phase::kAfter},               // 满意度评价表
+    {"notice", archive::Phase::kProvider},                  // 通知 / 公示 / 通告
+    {"appeal", archive::Phase::kProvider},                  // 申诉书
+    {"report", archive::Phase::kProvider},                  // 举报
 };
 
 }  // namespace

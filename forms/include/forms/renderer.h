@@ -42,10 +42,10 @@ struct RendererOptions {
   // $SEALFLOW_FONT_DIR, else the build tree's share/fonts compiled into the binary.
   std::string font_dir;
   ValidatorOptions validator;
-  // Flate-compress the embedded subset font programs. Off by default: PoDoFo 0.9.8 deflates at
-  // zlib's default level, which for the CJK subsets (about 400 KB each, most of it the full
-  // loca/hmtx tables a GID-preserving subset keeps) takes ~30 ms of a ~35 ms render; off, a
-  // 2-page application renders in ~5 ms and is ~800 KB instead of ~200 KB.
+  // Flate-compress the embedded subset font programs. Off by default: the subsets renumber
+  // glyphs and carry outlines only (~230 KB for a 2-page form, nearly all of it the Song face's
+  // glyph outlines), and PoDoFo 0.9.8 deflates at zlib's default level, which costs ~13 ms per
+  // document; off, a 2-page application renders in ~3-4 ms at ~255 KB, on ~137 KB.
   bool compress_fonts = false;
   // The creation date written into the PDF; tests fix it for byte-identical output.
   std::function<std::chrono::system_clock::time_point()> clock = [] {

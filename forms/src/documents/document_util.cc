@@ -93,4 +93,53 @@ std::string SceneName(const std::string& code) {
   return code;
 }
 
+// 870000 -> "8700.00": cents as decimal text (for Yuan()).
+std::string CentsText(long long cents) {
+  bool negative = cents < 0;
+  if (negative) cents = -cents;
+  long long fraction = cents % 100;
+  return (negative ? "-" : "") + std::to_string(cents / 100) + "." + (fraction < 10 ? "0" : "") +
+         std::to_string(fraction);
+}
+
+// 第七条: the enterprise's share, the provider's concession and the government subsidy under
+// <funding> must add up to total_cents exactly. `what_zh`/`what_en` name the total ("改造总投资").
+void CheckArticle7Split(const xmlNode* funding, long long total_cents, const std::string& what_zh,
+                const std::string& what_en, std::vector<Finding>& findings) {
+  if (funding == nullptr) return;
+  long long enterprise = 0, provider = 0, government = 0;
+  if (!ParseCents(TextAt(funding, {"enterpriseShare"}), enterprise) ||
+      !ParseCents(TextAt(funding, {"providerConcession"}), provider) ||
+      !ParseCents(TextAt(funding, {"governmentSubsidy"}), government)) {
+    return;  // the schema reports an amount that is missing or not a decimal
+  }
+  long long sum = enterprise + provider + government;
+  if (sum == total_cents) return;
+  long long difference = sum > total_cents ? sum - total_cents : total_cents - sum;
+  AddFinding(findings, funding,
+             "费用分担合计与" + what_zh + "不符（第七条“企业出一点、服务商让一点、政府补一点”）：" +
+                 "企业出资 " + Yuan(CentsText(enterprise)) + " + 服务商让利 " +
+                 Yuan(CentsText(provider)) + " + 政府补助 " + Yuan(CentsText(government)) + " = " +
+                 Yuan(CentsText(sum)) + "，" + what_zh + " " + Yuan(CentsText(total_cents)) +
+                 "，相差 " + Yuan(CentsText(difference)) +
+                 " / the Art. 7 split does not add up to the " + what_en + ": enterprise " +
+                 CentsText(enterprise) + " + provider " + CentsText(provider) + " + government " +
+                 CentsText(government) + " = " + CentsText(sum) + ", " + what_en + " " +
+                 CentsText(total_cents) + " (off by " + CentsText(difference) + ")");
+}
+
+std::string IsoDay(const std::string& text) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return "";
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (text[i] < '0' || text[i] > '9') return "";
+  }
+  return text.substr(0, 10);
+}
+
+const char* LevelName(const std::string& level) {
+  static const char* const kNames[] = {"未达一级", "一级", "二级", "三级", "四级"};
+  if (level.size() == 1 && level[0] >= '0' && level[0] <= '4') return kNames[level[0] - '0'];
+  return "";
+}
+
 }  // namespace sealflow::forms::documents

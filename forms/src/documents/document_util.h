@@ -26,4 +26,17 @@ bool ParseCents(const std::string& text, long long& cents);
 // The Chinese name of a scene code of the 2024 indicators ("production-control" -> "生产管控").
 std::string SceneName(const std::string& code);
 
+// 870000 -> "8700.00": cents as decimal text (for Yuan()).
+std::string CentsText(long long cents);
+// 第七条: the enterprise's share, the provider's concession and the government subsidy under
+// <funding> (enterpriseShare, providerConcession, governmentSubsidy) must add up to total_cents
+// exactly; `what_zh`/`what_en` name the total ("改造总投资"). Appends a finding otherwise.
+void CheckArticle7Split(const xmlNode* funding, long long total_cents, const std::string& what_zh,
+                        const std::string& what_en, std::vector<Finding>& findings);
+// The "YYYY-MM-DD" day of an xs:date or xs:dateTime text, "" if it has no such shape; such days
+// compare correctly as strings.
+std::string IsoDay(const std::string& text);
+// "2" -> "二级"; "0" -> "未达一级"; "" for anything else.
+const char* LevelName(const std::string& level);
+
 }  // namespace sealflow::forms::documents

@@ -1,0 +1,140 @@
+// Copyright sealflow authors.
+// 满意度评价表: the example renders with its ratings; the rules of Art. 14 and 15(4).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "forms/inspect.h"
+#include "forms/renderer.h"
+#include "support/test_support.h"
+
+namespace sealflow::forms {
+namespace {
+
+using sealflow::testing::ReadFile;
+using sealflow::testing::SourcePath;
+using sealflow::testing::TempDir;
+using sealflow::testing::WriteFile;
+
+const Renderer& SharedRenderer() {
+  static const std::unique_ptr<Renderer> renderer = [] {
+    RendererOptions options;
+    options.clock = [] { return sealflow::testing::FixedNow(); };
+    return Renderer::Create(options);
+  }();
+  return *renderer;
+}
+
+std::string Example() { return ReadFile(SourcePath("xml-schemas/examples/satisfaction.xml")); }
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+// The text layer of a PDF with line breaks removed (titles and paragraphs wrap).
+std::string PdfText(const std::string& pdf_path) {
+  auto result = sealflow::testing::Run("pdftotext -enc UTF-8 " + pdf_path + " -");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  std::string text;
+  for (char c : result.output) {
+    if (c != '\n') text += c;
+  }
+  return text;
+}
+
+// Renders xml, checks the PDF with qpdf, and that pdfdetach gives back the XML byte for byte;
+// returns the text layer.
+std::string RenderAndCheck(const std::string& xml, RenderResult& result, const TempDir& dir,
+                           const std::string& name) {
+  result = SharedRenderer().Render(xml);
+  EXPECT_TRUE(result.report.ok()) << FormatFindings(result.report);
+  if (!result.report.ok()) return "";
+  const std::string pdf = dir.File(name + ".pdf");
+  WriteFile(pdf, result.form.pdf);
+  auto check = sealflow::testing::Run("qpdf --check " + pdf);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  const std::string saved = dir.File(name + ".saved.xml");
+  auto save = sealflow::testing::Run("pdfdetach -save 1 -o " + saved + " " + pdf);
+  EXPECT_EQ(save.exit_code, 0) << save.output;
+  EXPECT_TRUE(ReadFile(saved) == xml) << "embedded XML differs";
+  return PdfText(pdf);
+}
+
+bool HasField(const RenderResult& result, const std::string& field) {
+  for (const SignatureBlock& block : result.form.signature_blocks) {
+    if (block.field_name == field) return true;
+  }
+  return false;
+}
+
+// One finding, on the element named, whose message contains every given text.
+void ExpectOneFinding(const std::string& xml, const std::string& element,
+                      const std::vector<std::string>& texts) {
+  ValidationReport report = SharedRenderer().Render(xml).report;
+  ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
+  EXPECT_EQ(report.findings[0].element, element) << FormatFindings(report);
+  for (const std::string& text : texts) {
+    EXPECT_NE(report.findings[0].message.find(text), std::string::npos) << text << "\n"
+                                                                        << FormatFindings(report);
+  }
+}
+
+std::string Invalid(const std::string& file) {
+  return ReadFile(SourcePath("xml-schemas/examples/invalid/" + file));
+}
+
+TEST(SatisfactionTest, ExampleRendersWithRatingsAndParties) {
+  TempDir dir;
+  RenderResult result;
+  const std::string xml = Example();
+  std::string text = RenderAndCheck(xml, result, dir, "satisfaction");
+  ASSERT_TRUE(result.report.ok());
+  for (const char* expected :
+       {"试点企业满意度评价表", "封丘县金鼎汽车配件有限公司", "河南平原云联信息技术有限公司",
+        "服务质量", "响应速度", "改造成效", "沟通配合", "1 分（很差）", "8 / 20 分",
+        "总体评价结果：不满意", "■ 不满意", "□ 满意", "不满意的理由：", "ACC-2026-0031"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+  EXPECT_TRUE(HasField(result, "enterprise"));
+  FormInfo info = InspectPdf(result.form.pdf);
+  EXPECT_EQ(info.party_kind, "enterprise");
+  EXPECT_EQ(info.party_code, "91410727MA45C8PQ2U");
+  EXPECT_EQ(info.party_name, "封丘县金鼎汽车配件有限公司");
+  EXPECT_EQ(info.document_id, "SAT-2026-0007");
+}
+
+TEST(SatisfactionRulesTest, UnsatisfiedNeedsAReason) {
+  ExpectOneFinding(Invalid("satisfaction-unsatisfied-without-reason.xml"), "overall",
+                   {"第十五条（四）", "reason"});
+  // 基本满意 needs none (and its scores are consistent with it).
+  std::string xml = Replace(Example(), "<overall>不满意</overall>", "<overall>基本满意</overall>");
+  EXPECT_TRUE(SharedRenderer().Render(xml).report.ok());
+}
+
+TEST(SatisfactionRulesTest, FollowsTheAcceptanceConclusion) {
+  ExpectOneFinding(Invalid("satisfaction-follows-contract.xml"), "follows",
+                   {"acceptance-conclusion", "第十五条（四）"});
+}
+
+TEST(SatisfactionRulesTest, OverallAgreesWithTheScores) {
+  ExpectOneFinding(Invalid("satisfaction-satisfied-with-low-score.xml"), "overall",
+                   {"满意", "1 分", "第十四条"});
+  std::string high = Example();
+  for (const char* from : {"score=\"2\"", "score=\"1\"", "score=\"3\"", "score=\"2\""}) {
+    high = Replace(high, from, "score=\"4\"");
+  }
+  ExpectOneFinding(high, "overall", {"不满意", "第十五条（四）"});
+}
+
+TEST(SatisfactionRulesTest, ScoresAreOneToFive) {
+  ExpectOneFinding(Invalid("satisfaction-score-out-of-range.xml"), "responsiveness", {"maximum"});
+  ExpectOneFinding(Replace(Example(), "score=\"1\"", "score=\"0\""), "responsiveness", {"0"});
+}
+
+}  // namespace
+}  // namespace sealflow::forms
