@@ -179,6 +179,31 @@ TEST_F(ValidatorTest, OversizeInputIsRefusedWithOneFinding) {
   EXPECT_TRUE(Validator::Create(options)->Validate(exact).ok());
 }
 
+// Resident set size of this process in KiB, from /proc/self/status.
+long ResidentKib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+TEST_F(ValidatorTest, HundredMegabyteDocumentIsRefusedWithoutGrowingMemory) {
+  // A well-formed-looking 100 MB application: refused at the default 16 MiB limit before the
+  // parser sees a byte, so memory does not grow with the input (the input itself is ours).
+  std::string huge = "<application id=\"APP-2026-0001\" schemaVersion=\"1.0\"><provider><name>";
+  huge.append(100u << 20, 'x');
+  huge += "</name></provider></application>";
+  long before = ResidentKib();
+  ValidationReport report = validator_->Validate(huge);
+  long after = ResidentKib();
+  ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
+  EXPECT_NE(report.findings[0].message.find("too large"), std::string::npos);
+  ASSERT_GT(before, 0);
+  EXPECT_LT(after - before, 4 * 1024) << "validation grew RSS by " << (after - before) << " KiB";
+}
+
 TEST_F(ValidatorTest, EmptyInputIsAFinding) {
   ValidationReport report = validator_->Validate("");
   ASSERT_EQ(report.findings.size(), 1u);
