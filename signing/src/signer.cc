@@ -81,15 +81,39 @@ std::string EncodeSignedAttributes(CMS_SignerInfo* si) {
   return out;
 }
 
+// RSA (PKCS#1 v1.5) or other signature over the DER `to_sign` with SHA-256.
+std::string SignBytes(const Credentials::Impl& cred, const EVP_MD* sha256,
+                      const std::string& to_sign) {
+  ossl::EvpMdCtxPtr ctx(CheckPtr(EVP_MD_CTX_new(), kCrypto, "EVP_MD_CTX_new"));
+  Check(EVP_DigestSignInit(ctx.get(), nullptr, sha256, nullptr, cred.key.get()) == 1, kCrypto,
+        "EVP_DigestSignInit");
+  std::size_t sig_length = 0;
+  const auto* data = reinterpret_cast<const unsigned char*>(to_sign.data());
+  Check(EVP_DigestSign(ctx.get(), nullptr, &sig_length, data, to_sign.size()) == 1, kCrypto,
+        "EVP_DigestSign");
+  std::string signature(sig_length, '\0');
+  Check(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &sig_length,
+                       data, to_sign.size()) == 1,
+        kCrypto, "EVP_DigestSign");
+  signature.resize(sig_length);
+  return signature;
+}
+
+struct BuiltCms {
+  std::string der;           // the ContentInfo
+  std::string signed_attrs;  // the DER SET OF signed attributes the signature covers
+  std::string signature;     // the SignerInfo's signature value
+};
+
 // A detached CMS SignedData (CAdES baseline B-B) over content whose SHA-256 is `digest`.
-std::string BuildCms(const Credentials::Impl& cred,
-                     const unsigned char (&digest)[SHA256_DIGEST_LENGTH]) {
+BuiltCms BuildCms(const Credentials::Impl& cred, const EVP_MD* sha256,
+                  const unsigned char (&digest)[SHA256_DIGEST_LENGTH]) {
   const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
   ossl::CmsPtr cms(
       CheckPtr(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags), kCrypto, "CMS_sign"));
   // CMS_CADES adds signing-certificate-v2 (ESS) for the SHA-256 signer.
   CMS_SignerInfo* si = CheckPtr(CMS_add1_signer(cms.get(), cred.certificate.get(), cred.key.get(),
-                                                EVP_sha256(), flags | CMS_CADES | CMS_NOSMIMECAP),
+                                                sha256, flags | CMS_CADES | CMS_NOSMIMECAP),
                                 kCrypto, "CMS_add1_signer");
   for (int i = 0; i < sk_X509_num(cred.chain.get()); ++i) {
     X509* cert = sk_X509_value(cred.chain.get(), i);
@@ -113,27 +137,109 @@ std::string BuildCms(const Credentials::Impl& cred,
   Check(CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) < 0, kCrypto,
         "unexpected signingTime attribute");
 
-  const std::string to_sign = EncodeSignedAttributes(si);
-  ossl::EvpMdCtxPtr ctx(CheckPtr(EVP_MD_CTX_new(), kCrypto, "EVP_MD_CTX_new"));
-  Check(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, cred.key.get()) == 1, kCrypto,
-        "EVP_DigestSignInit");
-  std::size_t sig_length = 0;
-  const auto* data = reinterpret_cast<const unsigned char*>(to_sign.data());
-  Check(EVP_DigestSign(ctx.get(), nullptr, &sig_length, data, to_sign.size()) == 1, kCrypto,
-        "EVP_DigestSign");
-  std::vector<unsigned char> signature(sig_length);
-  Check(EVP_DigestSign(ctx.get(), signature.data(), &sig_length, data, to_sign.size()) == 1,
-        kCrypto, "EVP_DigestSign");
-  Check(ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), signature.data(),
-                        static_cast<int>(sig_length)) == 1,
+  BuiltCms out;
+  out.signed_attrs = EncodeSignedAttributes(si);
+  out.signature = SignBytes(cred, sha256, out.signed_attrs);
+  Check(ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), out.signature.data(),
+                        static_cast<int>(out.signature.size())) == 1,
         kCrypto, "ASN1_STRING_set");
 
   unsigned char* der = nullptr;
   const int der_length = i2d_CMS_ContentInfo(cms.get(), &der);
   Check(der_length > 0, kCrypto, "i2d_CMS_ContentInfo");
   ossl::OpenSslBytes owner(der);
-  return std::string(reinterpret_cast<const char*>(der), static_cast<std::size_t>(der_length));
+  out.der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(der_length));
+  return out;
 }
+
+// The offset of the only occurrence of `needle` in `haystack`, npos if none or several.
+std::size_t FindOnce(const std::string& haystack, const std::string& needle) {
+  const std::size_t at = haystack.find(needle);
+  if (at == std::string::npos || haystack.find(needle, at + 1) != std::string::npos) {
+    return std::string::npos;
+  }
+  return at;
+}
+
+// Everything in our CMS is fixed by the credentials except the messageDigest value and the
+// signature value, and both have a fixed length (SHA-256; an RSA PKCS#1 v1.5 signature is as
+// long as the modulus). So the DER is built once with OpenSSL and each signature patches those
+// two places: per Sign() only the signature itself is computed. Create() proves the shortcut on
+// the spot (a patched template must equal a freshly built CMS byte for byte); where it cannot
+// (randomised signatures such as ECDSA or PSS, whose length or bytes vary), every Sign() builds
+// the CMS in full.
+class CmsTemplate {
+ public:
+  CmsTemplate(const Credentials::Impl& cred, const EVP_MD* sha256) {
+    unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+    for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+      a[i] = static_cast<unsigned char>(0xa5 ^ (i * 7));
+      b[i] = static_cast<unsigned char>(0x3c ^ (i * 13));
+    }
+    BuiltCms built = BuildCms(cred, sha256, a);
+    size_hint_ = built.der.size();
+    const std::string digest_a(reinterpret_cast<const char*>(a), sizeof a);
+    attrs_digest_at_ = FindOnce(built.signed_attrs, digest_a);
+    cms_digest_at_ = FindOnce(built.der, digest_a);
+    cms_signature_at_ = FindOnce(built.der, built.signature);
+    if (attrs_digest_at_ == std::string::npos || cms_digest_at_ == std::string::npos ||
+        cms_signature_at_ == std::string::npos) {
+      return;
+    }
+    signed_attrs_ = std::move(built.signed_attrs);
+    der_ = std::move(built.der);
+    signature_length_ = built.signature.size();
+    usable_ = true;
+    // The proof: digest b through the template and through OpenSSL must give the same bytes.
+    std::string patched;
+    if (!Patch(cred, sha256, b, patched) || patched != BuildCms(cred, sha256, b).der) {
+      usable_ = false;
+    }
+  }
+
+  // The CMS size for this signer (exact when usable(), else typical).
+  std::size_t size_hint() const { return size_hint_; }
+
+  // The CMS for `digest`.
+  std::string Build(const Credentials::Impl& cred, const EVP_MD* sha256,
+                    const unsigned char (&digest)[SHA256_DIGEST_LENGTH]) const {
+    std::string out;
+    if (Patch(cred, sha256, digest, out)) return out;
+    return BuildCms(cred, sha256, digest).der;
+  }
+
+ private:
+  bool Patch(const Credentials::Impl& cred, const EVP_MD* sha256,
+             const unsigned char (&digest)[SHA256_DIGEST_LENGTH], std::string& out) const {
+    if (!usable_) return false;
+    std::string attrs = signed_attrs_;
+    std::memcpy(attrs.data() + attrs_digest_at_, digest, SHA256_DIGEST_LENGTH);
+    const std::string signature = SignBytes(cred, sha256, attrs);
+    if (signature.size() != signature_length_) return false;
+    out = der_;
+    std::memcpy(out.data() + cms_digest_at_, digest, SHA256_DIGEST_LENGTH);
+    std::memcpy(out.data() + cms_signature_at_, signature.data(), signature.size());
+    return true;
+  }
+
+  bool usable_ = false;
+  std::size_t size_hint_ = 0;
+  std::string signed_attrs_;
+  std::string der_;
+  std::size_t attrs_digest_at_ = 0;
+  std::size_t cms_digest_at_ = 0;
+  std::size_t cms_signature_at_ = 0;
+  std::size_t signature_length_ = 0;
+};
+
+struct EvpMdDeleter {
+  void operator()(EVP_MD* md) const noexcept { EVP_MD_free(md); }
+};
+using EvpMdPtr = std::unique_ptr<EVP_MD, EvpMdDeleter>;
+
+// Bytes of CMS room beyond the exact size: covers a CMS whose size varies by a few bytes
+// (ECDSA) without making /Contents, which every verifier parses, much larger than the CMS.
+constexpr std::size_t kReserveMargin = 256;
 
 bool FieldExists(PoDoFo::PdfMemDocument& doc, const std::string& name) {
   bool found = false;
@@ -158,7 +264,13 @@ void PinNewInfoDates(PoDoFo::PdfMemDocument& doc, const std::string& date) {
 class PdfSigner final : public Signer {
  public:
   PdfSigner(Credentials credentials, const SignerOptions& options)
-      : credentials_(std::move(credentials)), options_(options) {}
+      : credentials_(std::move(credentials)),
+        options_(options),
+        sha256_(CheckPtr(EVP_MD_fetch(nullptr, "SHA256", nullptr), kCrypto, "EVP_MD_fetch")),
+        cms_(credentials_.impl(), sha256_.get()),
+        // SignerOptions::reserved_signature_bytes is the most that is reserved: /Contents gets
+        // the CMS size of these credentials plus a margin, if that is less.
+        reserved_(std::min(options.reserved_signature_bytes, cms_.size_hint() + kReserveMargin)) {}
 
   std::string Sign(std::string_view pdf, const SignRequest& request) const override {
     if (request.field_name.empty()) {
@@ -189,7 +301,8 @@ class PdfSigner final : public Signer {
       throw SigningError(SigningErrorCode::kArgument, "PDF too large");
     }
     PdfMemDocument doc;
-    doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), /*bForUpdate=*/true);
+    // The document reads `pdf` in place (no copies) for as long as it lives.
+    doc.LoadFromDevice(pdf::InputDeviceOver(pdf), /*bForUpdate=*/true);
     if (request.page < 0 || request.page >= doc.GetPageCount()) {
       throw SigningError(SigningErrorCode::kArgument,
                          "page " + std::to_string(request.page) + " does not exist");
@@ -225,53 +338,62 @@ class PdfSigner final : public Signer {
     sig_dict.AddKey(PdfName("M"), PdfString(date));
     sig_dict.AddKey(PdfName("SubFilter"), PdfName("ETSI.CAdES.detached"));
 
-    // Room for the whole output up front: no regrowth copies while PoDoFo writes.
-    const std::size_t reserved = options_.reserved_signature_bytes;
-    PdfRefCountedBuffer buffer(pdf.size() + 2 * reserved + 16384);
-    PdfOutputDevice device(&buffer);
+    // The output is the original bytes, then the update PoDoFo appends; room for it all up front
+    // so that nothing is copied again while PoDoFo writes. The device refuses writes into the
+    // original bytes, so the update cannot alter what is signed.
+    const std::size_t reserved = reserved_;
+    std::string out;
+    out.reserve(pdf.size() + 2 * reserved + 16384);
+    out.append(pdf);
+    pdf::StringOutputDevice device(out);
     PdfSignOutputDevice sign_device(&device);
     sign_device.SetSignatureSize(reserved);
     field.SetSignature(*sign_device.GetSignatureBeacon());
-    doc.WriteUpdate(&sign_device, /*bTruncate=*/true);
+    doc.WriteUpdate(&sign_device, /*bTruncate=*/false);
     if (!sign_device.HasSignaturePosition()) {
       throw SigningError(SigningErrorCode::kPdf, "signature placeholder not found in the output");
     }
     const PdfArray range = sign_device.AdjustByteRange();
-    // The device's length, not the buffer's size: the buffer is larger than what was written.
-    const std::size_t length = sign_device.GetLength();
-    const char* bytes = buffer.GetBuffer();
+    const std::size_t length = out.size();
     const auto start2 = static_cast<std::size_t>(range[2].GetNumber());
     const auto length1 = static_cast<std::size_t>(range[1].GetNumber());
     const auto length2 = static_cast<std::size_t>(range[3].GetNumber());
-    if (range[0].GetNumber() != 0 || start2 + length2 != length || length1 >= start2) {
+    if (range[0].GetNumber() != 0 || start2 + length2 != length || length1 < pdf.size() ||
+        start2 != length1 + 2 * reserved + 2 || out[length1] != '<' || out[start2 - 1] != '>') {
       throw SigningError(SigningErrorCode::kPdf, "inconsistent /ByteRange");
-    }
-    if (std::memcmp(bytes, pdf.data(), pdf.size()) != 0) {
-      throw SigningError(SigningErrorCode::kPdf,
-                         "the incremental update altered the original bytes");
     }
 
     unsigned char digest[SHA256_DIGEST_LENGTH];
     ossl::EvpMdCtxPtr md(CheckPtr(EVP_MD_CTX_new(), kCrypto, "EVP_MD_CTX_new"));
-    Check(EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr) == 1 &&
-              EVP_DigestUpdate(md.get(), bytes, length1) == 1 &&
-              EVP_DigestUpdate(md.get(), bytes + start2, length2) == 1 &&
+    Check(EVP_DigestInit_ex(md.get(), sha256_.get(), nullptr) == 1 &&
+              EVP_DigestUpdate(md.get(), out.data(), length1) == 1 &&
+              EVP_DigestUpdate(md.get(), out.data() + start2, length2) == 1 &&
               EVP_DigestFinal_ex(md.get(), digest, nullptr) == 1,
           kCrypto, "SHA-256 of the byte ranges");
-    const std::string cms = BuildCms(credentials_.impl(), digest);
+    const std::string cms = cms_.Build(credentials_.impl(), sha256_.get(), digest);
     if (cms.size() > reserved) {
       throw SigningError(SigningErrorCode::kArgument,
                          "the CMS (" + std::to_string(cms.size()) +
                              " bytes) does not fit reserved_signature_bytes (" +
                              std::to_string(reserved) + ")");
     }
-    sign_device.SetSignature(PdfData(cms.data(), cms.size()));
-    sign_device.Flush();
-    return std::string(buffer.GetBuffer(), length);
+    // /Contents: the CMS in upper-case hex, zero-padded to the reserved size, between < and >.
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    char* hex = out.data() + length1 + 1;
+    for (const char c : cms) {
+      const auto byte = static_cast<unsigned char>(c);
+      *hex++ = kHex[byte >> 4];
+      *hex++ = kHex[byte & 0x0f];
+    }
+    std::memset(hex, '0', 2 * (reserved - cms.size()));
+    return out;
   }
 
   Credentials credentials_;
   SignerOptions options_;
+  EvpMdPtr sha256_;
+  CmsTemplate cms_;
+  std::size_t reserved_;
 };
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "openssl_util.h"
@@ -113,6 +115,145 @@ std::size_t DerSequenceLength(const std::string& data) {
   return header + length;
 }
 
+// --- A minimal DER reader, to take the certificates out of a CMS before OpenSSL parses it.
+
+// One definite-length TLV with a low tag number at `at`; false if there is none.
+struct Tlv {
+  unsigned char tag = 0;
+  std::size_t header = 0;
+  std::size_t length = 0;
+  std::size_t end(std::size_t at) const { return at + header + length; }
+};
+bool ReadTlv(std::string_view der, std::size_t at, std::size_t limit, Tlv& tlv) {
+  if (limit > der.size() || at + 2 > limit) return false;
+  tlv.tag = static_cast<unsigned char>(der[at]);
+  if ((tlv.tag & 0x1f) == 0x1f) return false;  // high tag number form
+  const auto first = static_cast<unsigned char>(der[at + 1]);
+  tlv.header = 2;
+  tlv.length = first;
+  if (first & 0x80) {
+    const std::size_t n = first & 0x7f;
+    if (n == 0 || n > 4 || at + 2 + n > limit) return false;  // indefinite (BER) or absurd
+    tlv.length = 0;
+    for (std::size_t k = 0; k < n; ++k)
+      tlv.length = (tlv.length << 8) | static_cast<unsigned char>(der[at + 2 + k]);
+    // DER: the shortest length form.
+    if (tlv.length < 0x80 || (n > 1 && (tlv.length >> (8 * (n - 1))) == 0)) return false;
+    tlv.header += n;
+  }
+  return tlv.length <= limit - at - tlv.header;
+}
+
+void AppendTlvHeader(std::string& out, unsigned char tag, std::size_t length) {
+  out += static_cast<char>(tag);
+  if (length < 0x80) {
+    out += static_cast<char>(length);
+    return;
+  }
+  char bytes[sizeof(std::size_t)];
+  int n = 0;
+  for (std::size_t v = length; v != 0; v >>= 8) bytes[n++] = static_cast<char>(v & 0xff);
+  out += static_cast<char>(0x80 | n);
+  while (n > 0) out += bytes[--n];
+}
+
+// Splits a DER ContentInfo holding SignedData into the same ContentInfo without the
+// `certificates` field and the DER of each certificate in that field. False (leave it to
+// OpenSSL) for anything else: BER, other certificate choices, no certificates.
+//   ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT SignedData }
+//   SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo,
+//                             certificates [0] IMPLICIT CertificateSet OPTIONAL,
+//                             crls [1] IMPLICIT RevocationInfoChoices OPTIONAL, signerInfos }
+// The outputs are only written on success.
+bool SplitCertificates(std::string_view der, std::string& stripped,
+                       std::vector<std::string_view>& cert_ders) {
+  std::vector<std::string_view> certs;
+  Tlv info, type, wrapper, signed_data;
+  if (!ReadTlv(der, 0, der.size(), info) || info.tag != 0x30 || info.end(0) != der.size()) {
+    return false;
+  }
+  const std::size_t type_at = info.header;
+  if (!ReadTlv(der, type_at, der.size(), type) || type.tag != 0x06) return false;
+  const std::size_t wrapper_at = type.end(type_at);
+  if (!ReadTlv(der, wrapper_at, der.size(), wrapper) || wrapper.tag != 0xa0 ||
+      wrapper.end(wrapper_at) != der.size()) {
+    return false;
+  }
+  const std::size_t sd_at = wrapper_at + wrapper.header;
+  if (!ReadTlv(der, sd_at, der.size(), signed_data) || signed_data.tag != 0x30 ||
+      signed_data.end(sd_at) != der.size()) {
+    return false;
+  }
+  std::string body;
+  body.reserve(signed_data.length);
+  bool found = false;
+  for (std::size_t at = sd_at + signed_data.header; at < der.size();) {
+    Tlv field;
+    if (!ReadTlv(der, at, der.size(), field)) return false;
+    if (field.tag == 0xa0) {
+      if (found) return false;
+      found = true;
+      for (std::size_t c = at + field.header; c < field.end(at);) {
+        Tlv cert;
+        if (!ReadTlv(der, c, field.end(at), cert) || cert.tag != 0x30) return false;
+        certs.push_back(der.substr(c, cert.header + cert.length));
+        c = cert.end(c);
+      }
+    } else {
+      body.append(der.substr(at, field.header + field.length));
+    }
+    at = field.end(at);
+  }
+  if (!found) return false;
+  std::string sd;
+  AppendTlvHeader(sd, 0x30, body.size());
+  sd += body;
+  std::string content;
+  content.append(der.substr(type_at, type.header + type.length));
+  AppendTlvHeader(content, 0xa0, sd.size());
+  content += sd;
+  stripped.clear();
+  AppendTlvHeader(stripped, 0x30, content.size());
+  stripped += content;
+  cert_ders = std::move(certs);
+  return true;
+}
+
+// Parsed certificates by their DER. OpenSSL 3.0 decodes a certificate's public key through its
+// provider decoder machinery, which costs more than the rest of a verification together; signers
+// send the same few certificates over and over. Entries are immutable X509 objects shared by
+// reference count (as the trust store's are). Bounded: emptied when full.
+class CertificateCache {
+ public:
+  // A new reference to the certificate with this DER, nullptr if it does not parse as exactly
+  // one certificate.
+  ossl::X509Ptr Get(std::string_view der) const {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = certs_.find(der);
+      if (it != certs_.end()) return UpRef(it->second.get());
+    }
+    const auto* begin = reinterpret_cast<const unsigned char*>(der.data());
+    const unsigned char* cursor = begin;
+    ossl::X509Ptr cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+    if (!cert || cursor != begin + der.size()) return nullptr;
+    // Fill the cached extension data now, while only this thread holds the certificate.
+    X509_check_purpose(cert.get(), -1, 0);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (certs_.size() >= kMaxEntries) certs_.clear();
+    auto [it, inserted] = certs_.emplace(std::string(der), std::move(cert));
+    return UpRef(it->second.get());
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 256;
+  static ossl::X509Ptr UpRef(X509* cert) {
+    return X509_up_ref(cert) == 1 ? ossl::X509Ptr(cert) : nullptr;
+  }
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, ossl::X509Ptr, std::less<>> certs_;
+};
+
 const char* ChainErrorFinding(int error) {
   switch (error) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
@@ -171,7 +312,8 @@ class PdfVerifier final : public Verifier {
     };
     std::vector<Found> found;
     try {
-      doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
+      // Parsed in place: `pdf` outlives `doc`.
+      doc.LoadFromDevice(pdf::InputDeviceOver(pdf), /*bForUpdate=*/false);
       report.is_pdf = true;
       PoDoFo::PdfVecObjects& objects = doc.GetObjects();
       pdf::ForEachField(doc, [&](const std::string& name, PdfObject* field) {
@@ -303,11 +445,30 @@ class PdfVerifier final : public Verifier {
                                         cms_bytes.end(), [](char c) { return c == 0; })) {
       return invalid("Contents 不是 DER 编码的 CMS / /Contents is not a DER-encoded CMS");
     }
-    const auto* der = reinterpret_cast<const unsigned char*>(cms_bytes.data());
+    // The certificates are parsed apart, through the cache; OpenSSL parses the rest.
+    const std::string_view cms_der(cms_bytes.data(), der_length);
+    std::string stripped;
+    std::vector<std::string_view> cert_ders;
+    ossl::X509StackPtr certs(sk_X509_new_null());
+    ossl::Check(certs != nullptr, SigningErrorCode::kCrypto, "sk_X509_new_null");
+    const bool split = SplitCertificates(cms_der, stripped, cert_ders);
+    const std::string_view to_parse = split ? std::string_view(stripped) : cms_der;
+    const auto* der = reinterpret_cast<const unsigned char*>(to_parse.data());
     const unsigned char* cursor = der;
-    ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der_length)));
-    if (!cms || cursor != der + der_length) {
+    ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(to_parse.size())));
+    if (!cms || cursor != der + to_parse.size()) {
       return invalid("无法解析 CMS / cannot parse the CMS");
+    }
+    for (const std::string_view cert_der : cert_ders) {
+      ossl::X509Ptr cert = certificates_.Get(cert_der);
+      if (!cert) return invalid("无法解析 CMS / cannot parse the CMS");
+      ossl::Check(sk_X509_push(certs.get(), cert.get()) > 0, SigningErrorCode::kCrypto,
+                  "sk_X509_push");
+      cert.release();
+    }
+    if (!split) {
+      ossl::X509StackPtr embedded(CMS_get1_certs(cms.get()));
+      if (embedded) certs = std::move(embedded);
     }
     if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
       return invalid("CMS 不是 SignedData / the CMS is not SignedData");
@@ -327,8 +488,6 @@ class PdfVerifier final : public Verifier {
     }
 
     // --- The signer certificate, from the CMS.
-    ossl::X509StackPtr certs(CMS_get1_certs(cms.get()));
-    if (!certs) certs.reset(sk_X509_new_null());
     X509* signer = nullptr;
     for (int k = 0; k < sk_X509_num(certs.get()) && signer == nullptr; ++k) {
       if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs.get(), k)) == 0) {
@@ -483,6 +642,7 @@ class PdfVerifier final : public Verifier {
   ossl::X509StorePtr store_;
   bool has_anchors_;
   std::function<std::chrono::system_clock::time_point()> clock_;
+  CertificateCache certificates_;
 };
 
 void AddAnchors(X509_STORE* store, const std::string& pem, const std::string& origin, int& count) {

@@ -5,6 +5,9 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "signing/error.h"
 #include "signing_test_util.h"
 
@@ -266,6 +269,28 @@ TEST_F(VerifierTest, ToJsonHasAStableParsableShape) {
   EXPECT_EQ(first->getArray("byte_range")->size(), 4u);
   // Garbage reports are JSON too.
   EXPECT_NO_THROW(parser.parse(trusting_root_->Verify("\x01\"\\").ToJson()));
+}
+
+// One verifier, many threads, the same signer certificates (shared through the verifier's
+// certificate cache) and a tampered copy in between: every report is what a lone call gives.
+TEST_F(VerifierTest, ConcurrentVerificationsAgree) {
+  std::string tampered = Signed();
+  tampered[100] = tampered[100] == 'a' ? 'b' : 'a';
+  const std::string valid_json = trusting_root_->Verify(Signed()).ToJson();
+  const std::string tampered_json = trusting_root_->Verify(tampered).ToJson();
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        if (trusting_root_->Verify(Signed()).ToJson() != valid_json) ++mismatches;
+        if (trusting_root_->Verify(tampered).ToJson() != tampered_json) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_EQ(trusting_root_->Verify(Signed()).verdict, Verdict::kValid);
 }
 
 TEST(VerifierCreateTest, UnreadableTrustAnchorIsACredentialsError) {

@@ -28,7 +28,9 @@ struct SignerOptions {
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };
-  // Bytes reserved for the CMS in /Contents (hex doubles it). Default fits a 3-certificate chain.
+  // The most bytes reserved for the CMS in /Contents (hex doubles it). The signer reserves its
+  // credentials' CMS size + 256 bytes when that is smaller, so /Contents stays ~2 KB for one
+  // RSA-2048 certificate; raise this only for very long chains.
   std::size_t reserved_signature_bytes = 16384;
 };
 
