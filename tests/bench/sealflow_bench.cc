@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 
+#include "forms/form_types.h"
 #include "forms/renderer.h"
 #include "forms/validator.h"
 #include "signing/credentials.h"
@@ -196,8 +197,39 @@ void PrintOpensslSpeed() {
 
 }  // namespace
 
+// Render and validate every registered form type's example (xml-schemas/examples/<type>.xml).
+void RegisterPerTypeBenchmarks() {
+  for (const auto& type : sealflow::forms::ListFormTypes()) {
+    auto xml = std::make_shared<std::string>(
+        ReadFile(SourcePath("xml-schemas/examples/" + type.form_type + ".xml")));
+    benchmark::RegisterBenchmark(("BM_ValidateType/" + type.form_type).c_str(),
+                                 [xml](benchmark::State& state) {
+                                   World& w = TheWorld();
+                                   for (auto _ : state) {
+                                     auto report = w.validator->Validate(*xml);
+                                     if (!report.ok()) state.SkipWithError("does not validate");
+                                     benchmark::DoNotOptimize(report);
+                                   }
+                                 })
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_RenderType/" + type.form_type).c_str(),
+                                 [xml](benchmark::State& state) {
+                                   World& w = TheWorld();
+                                   int pages = 0;
+                                   for (auto _ : state) {
+                                     auto result = w.renderer->Render(*xml);
+                                     pages = result.form.page_count;
+                                     benchmark::DoNotOptimize(result.form.pdf.data());
+                                   }
+                                   state.counters["pages"] = pages;
+                                 })
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
 int main(int argc, char** argv) {
   PrintOpensslSpeed();
+  RegisterPerTypeBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

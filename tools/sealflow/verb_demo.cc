@@ -68,12 +68,17 @@ int RunDemo(int argc, char** argv) {
   const auto demo_time = std::chrono::system_clock::time_point(std::chrono::seconds(1772352000));
   if (!fs::exists(pki / "root-ca.pem") || !fs::exists(pki / "provider.key")) {
     auto start = std::chrono::steady_clock::now();
-    signing::IssuedIdentity root = signing::CreateRootCa(
-        {"新乡市工业和信息化局 演示根证书 (demo root)", "新乡市工业和信息化局", "", "CN"},
-        demo_time - std::chrono::hours(24), 3650);
+    signing::CertificateSubject root_subject;
+    root_subject.common_name = "新乡市工业和信息化局 演示根证书 (demo root)";
+    root_subject.organization = "新乡市工业和信息化局";
+    signing::IssuedIdentity root =
+        signing::CreateRootCa(root_subject, demo_time - std::chrono::hours(24), 3650);
+    signing::CertificateSubject provider_subject;
+    provider_subject.common_name = info.party_name;
+    provider_subject.organization = info.party_name;
+    provider_subject.serial_number = info.party_code;
     signing::IssuedIdentity provider = signing::IssueSignerCertificate(
-        root, {info.party_name, info.party_name, info.party_code, "CN"},
-        demo_time - std::chrono::hours(24), 1825, 2);
+        root, provider_subject, demo_time - std::chrono::hours(24), 1825, 2);
     WriteFileAtomically((pki / "root-ca.key").string(), root.key_pem);
     WriteFileAtomically((pki / "root-ca.pem").string(), root.cert_pem);
     WriteFileAtomically((pki / "provider.key").string(), provider.key_pem);
