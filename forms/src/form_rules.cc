@@ -18,12 +18,11 @@ void CheckCreditCode(const xmlNode* node, std::vector<Finding>& findings) {
   if (code.size() != 18) return;  // the schema's pattern reports it
   char expected = CreditCodeCheckCharacter(code);
   if (expected == '\0' || IsValidCreditCode(code)) return;
-  documents::AddFinding(
-      findings, node,
-      "统一社会信用代码校验位错误（GB 32100）：第 18 位应为 " + std::string(1, expected) +
-          "，实为 " + std::string(1, code[17]) +
-          " / credit code check character is wrong (GB 32100): expected " +
-          std::string(1, expected) + ", found " + std::string(1, code[17]));
+  documents::AddFinding(findings, node,
+                        "统一社会信用代码校验位错误（GB 32100）：第 18 位应为 " +
+                            std::string(1, expected) + "，实为 " + std::string(1, code[17]) +
+                            " / credit code check character is wrong (GB 32100): expected " +
+                            std::string(1, expected) + ", found " + std::string(1, code[17]));
 }
 
 void CheckCreditCodes(const xmlNode* node, std::vector<Finding>& findings) {
@@ -40,28 +39,25 @@ void CheckCreditCodes(const xmlNode* node, std::vector<Finding>& findings) {
 // What the <follows> of each form may name: the workflow of Art. 12 read as document order.
 struct FollowsRule {
   std::string_view form_type;
-  std::string_view follows;   // the one form type its <follows> may name
-  std::string_view zh, en;    // the rule, cited in the finding
+  std::string_view follows;  // the one form type its <follows> may name
+  std::string_view zh, en;   // the rule, cited in the finding
 };
 constexpr FollowsRule kFollowsRules[] = {
-    {"transformation-plan", "diagnostic-report",
-     "改造方案依据诊断报告提出（第十二条（二））", "a plan follows the diagnostic report (Art. 12(2))"},
+    {"transformation-plan", "diagnostic-report", "改造方案依据诊断报告提出（第十二条（二））",
+     "a plan follows the diagnostic report (Art. 12(2))"},
     {"change-filing", "transformation-plan", "变更备案针对其变更的改造方案（第十二条（三））",
      "a change filing amends a transformation plan (Art. 12(3))"},
-    {"contract", "transformation-plan",
-     "按照通过备案审核的改造方案签订合同（第十二条（三））",
+    {"contract", "transformation-plan", "按照通过备案审核的改造方案签订合同（第十二条（三））",
      "the contract implements the approved transformation plan (Art. 12(3))"},
     {"progress-report", "contract", "进度报告针对改造合同（第五条）",
      "a progress report reports on a contract (Art. 5)"},
     {"acceptance-application", "contract", "验收申请针对改造合同（第十二条（四））",
      "an acceptance application is for a contract (Art. 12(4))"},
-    {"acceptance-conclusion", "acceptance-application",
-     "验收结论针对验收申请（第十二条（四））",
+    {"acceptance-conclusion", "acceptance-application", "验收结论针对验收申请（第十二条（四））",
      "an acceptance conclusion answers an acceptance application (Art. 12(4))"},
 };
 
-void CheckFollows(std::string_view form_type, const xmlNode* root,
-                  std::vector<Finding>& findings) {
+void CheckFollows(std::string_view form_type, const xmlNode* root, std::vector<Finding>& findings) {
   const xmlNode* follows = xml::Child(root, "follows");
   std::string named = xml::Trim(xml::Attribute(follows, "formType"));
   if (follows == nullptr || named.empty()) return;  // the schema reports a missing one

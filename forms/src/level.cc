@@ -73,9 +73,11 @@ std::unique_ptr<LevelModel> LevelModel::LoadDefault() {
 }
 
 std::unique_ptr<LevelModel> LevelModel::Load(const std::string& path) {
-  const std::string xsd = (std::filesystem::path(path).parent_path() / "indicator-model.xsd").string();
+  const std::string xsd =
+      (std::filesystem::path(path).parent_path() / "indicator-model.xsd").string();
   std::string errors;
-  std::unique_ptr<xmlSchemaParserCtxt, SchemaParserFree> parser(xmlSchemaNewParserCtxt(xsd.c_str()));
+  std::unique_ptr<xmlSchemaParserCtxt, SchemaParserFree> parser(
+      xmlSchemaNewParserCtxt(xsd.c_str()));
   if (!parser) throw FormsError(FormsErrorCode::kSchemaLoad, "cannot open " + xsd);
   xmlSchemaSetParserStructuredErrors(parser.get(), CollectError, &errors);
   std::unique_ptr<xmlSchema, SchemaFree> schema(xmlSchemaParse(parser.get()));
@@ -83,12 +85,15 @@ std::unique_ptr<LevelModel> LevelModel::Load(const std::string& path) {
 
   // A trusted file from our own tree, but parsed as strictly as any input: no network, no DTD
   // entity expansion.
-  XmlDocPtr doc(xmlReadFile(path.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-  if (!doc) throw FormsError(FormsErrorCode::kSchemaLoad, "指标模型无法解析 / cannot parse " + path);
+  XmlDocPtr doc(xmlReadFile(path.c_str(), nullptr,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (!doc)
+    throw FormsError(FormsErrorCode::kSchemaLoad, "指标模型无法解析 / cannot parse " + path);
   std::unique_ptr<xmlSchemaValidCtxt, ValidFree> valid(xmlSchemaNewValidCtxt(schema.get()));
   xmlSchemaSetValidStructuredErrors(valid.get(), CollectError, &errors);
   if (xmlSchemaValidateDoc(valid.get(), doc.get()) != 0) {
-    throw FormsError(FormsErrorCode::kSchemaLoad, "指标模型无效 / invalid model " + path + ": " + errors);
+    throw FormsError(FormsErrorCode::kSchemaLoad,
+                     "指标模型无效 / invalid model " + path + ": " + errors);
   }
 
   auto data = std::make_unique<Data>();
@@ -105,9 +110,9 @@ std::unique_ptr<LevelModel> LevelModel::Load(const std::string& path) {
         data->items.push_back(std::move(entry));
       }
       if (std::fabs(sum - dimension_max) > 1e-9) {
-        throw FormsError(FormsErrorCode::kSchemaLoad,
-                         path + ": items of " + Attr(child, "name") + " add up to " +
-                             FormatScore(sum) + ", not " + FormatScore(dimension_max));
+        throw FormsError(FormsErrorCode::kSchemaLoad, path + ": items of " + Attr(child, "name") +
+                                                          " add up to " + FormatScore(sum) +
+                                                          ", not " + FormatScore(dimension_max));
       }
     } else if (Is(child, "scenes")) {
       data->max_grade = std::atoi(Attr(child, "maxGrade").c_str());
@@ -153,8 +158,8 @@ LevelAssessment LevelModel::Assess(const LevelInput& input) const {
       out.findings.push_back("未知的评测指标 / unknown indicator item '" + code + "'");
     } else if (!(score >= 0 && score <= item->max_score)) {
       out.findings.push_back(item->name + " 得分 " + FormatScore(score) + " 超出 0–" +
-                             FormatScore(item->max_score) + " / score of " + code +
-                             " outside 0.." + FormatScore(item->max_score));
+                             FormatScore(item->max_score) + " / score of " + code + " outside 0.." +
+                             FormatScore(item->max_score));
     } else {
       out.total_score += score;
     }
@@ -195,7 +200,7 @@ LevelAssessment LevelModel::Assess(const LevelInput& input) const {
 
 std::string LevelAssessment::Explanation() const {
   std::ostringstream out;
-  out << "总分 " << FormatScore(total_score) << "，评定为" << (level == 0 ? "未达一级" : "") ;
+  out << "总分 " << FormatScore(total_score) << "，评定为" << (level == 0 ? "未达一级" : "");
   if (level > 0) out << level << "级";
   const LevelGate* next = nullptr;
   for (const auto& gate : gates) {
@@ -223,8 +228,8 @@ std::string LevelAssessment::Explanation() const {
     en = std::to_string(next->constraint_scenes_at_level) + " constraint scenes at level " +
          std::to_string(t.level) + ", fewer than " + std::to_string(t.min_constraint_scenes);
   }
-  out << "；未达" << t.level << "级：" << zh << " / total " << FormatScore(total_score) << ", level "
-      << level << "; not level " << t.level << ": " << en;
+  out << "；未达" << t.level << "级：" << zh << " / total " << FormatScore(total_score)
+      << ", level " << level << "; not level " << t.level << ": " << en;
   return out.str();
 }
 

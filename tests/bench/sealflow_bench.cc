@@ -173,8 +173,12 @@ void BM_HttpUpload(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(w.signed_pdf.size()));
 }
-BENCHMARK(BM_HttpUpload)->Threads(1)->Threads(4)->Threads(8)->UseRealTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_HttpUpload)
+    ->Threads(1)
+    ->Threads(4)
+    ->Threads(8)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 std::string PeakRss() {
   std::ifstream status("/proc/self/status");

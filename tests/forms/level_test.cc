@@ -36,10 +36,14 @@ class LevelTest : public ::testing::Test {
       left -= take;
     }
     for (int i = 0; i < 8; ++i) {
-      if (i < constraint) input.scene_grades[kConstraint[static_cast<std::size_t>(i)]] = grade;
-      else if (grade > 1) input.scene_grades[kConstraint[static_cast<std::size_t>(i)]] = grade - 1;
-      if (i < other) input.scene_grades[kOther[static_cast<std::size_t>(i)]] = grade;
-      else if (grade > 1) input.scene_grades[kOther[static_cast<std::size_t>(i)]] = grade - 1;
+      if (i < constraint)
+        input.scene_grades[kConstraint[static_cast<std::size_t>(i)]] = grade;
+      else if (grade > 1)
+        input.scene_grades[kConstraint[static_cast<std::size_t>(i)]] = grade - 1;
+      if (i < other)
+        input.scene_grades[kOther[static_cast<std::size_t>(i)]] = grade;
+      else if (grade > 1)
+        input.scene_grades[kOther[static_cast<std::size_t>(i)]] = grade - 1;
     }
     return input;
   }
@@ -118,9 +122,9 @@ TEST(LevelModelLoad, InconsistentModelIsRefused) {
   sealflow::testing::TempDir dir;
   std::string model = sealflow::testing::ReadFile(
       sealflow::testing::SourcePath("xml-schemas/models/indicators-2024.xml"));
-  sealflow::testing::WriteFile(
-      dir.File("indicator-model.xsd"),
-      sealflow::testing::ReadFile(sealflow::testing::SourcePath("xml-schemas/models/indicator-model.xsd")));
+  sealflow::testing::WriteFile(dir.File("indicator-model.xsd"),
+                               sealflow::testing::ReadFile(sealflow::testing::SourcePath(
+                                   "xml-schemas/models/indicator-model.xsd")));
   std::string broken = model;
   broken.replace(broken.find("maxScore=\"20\""), 13, "maxScore=\"25\"");
   sealflow::testing::WriteFile(dir.File("broken.xml"), broken);

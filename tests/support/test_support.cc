@@ -63,7 +63,8 @@ std::string TestDataPath(const std::string& relative) {
 std::string BinPath(const std::string& name) { return std::string(SEALFLOW_BIN_DIR) + "/" + name; }
 
 std::chrono::system_clock::time_point FixedNow() {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(1772352000));  // 2026-03-01T08:00Z
+  return std::chrono::system_clock::time_point(
+      std::chrono::seconds(1772352000));  // 2026-03-01T08:00Z
 }
 
 }  // namespace sealflow::testing

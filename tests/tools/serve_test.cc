@@ -34,7 +34,8 @@ TEST(Serve, StartsPrintsItsUrlAnswersAndStopsOnSigterm) {
     close(out[0]);
     close(out[1]);
     std::string bin = BinPath("sealflow"), config = dir.File("sealflow.properties");
-    execl(bin.c_str(), bin.c_str(), "serve", "--config", config.c_str(), static_cast<char*>(nullptr));
+    execl(bin.c_str(), bin.c_str(), "serve", "--config", config.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
@@ -43,7 +44,8 @@ TEST(Serve, StartsPrintsItsUrlAnswersAndStopsOnSigterm) {
   ASSERT_NE(std::fgets(line, sizeof line, child_out), nullptr) << "serve printed nothing";
   std::smatch match;
   std::string first(line);
-  ASSERT_TRUE(std::regex_search(first, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) << first;
+  ASSERT_TRUE(std::regex_search(first, match, std::regex(R"(http://127\.0\.0\.1:(\d+)/)")))
+      << first;
   auto port = static_cast<Poco::UInt16>(std::stoi(match[1]));
   EXPECT_NE(port, 0);
 

@@ -14,8 +14,8 @@
 
 namespace sealflow::cli {
 
-Args::Args(int argc, char** argv, std::set<std::string> value_options,
-           std::set<std::string> flags, std::map<std::string, std::string> aliases) {
+Args::Args(int argc, char** argv, std::set<std::string> value_options, std::set<std::string> flags,
+           std::map<std::string, std::string> aliases) {
   flags.insert("help");
   aliases.emplace("h", "help");
   bool only_positional = false;
@@ -96,11 +96,21 @@ std::string JsonString(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -125,7 +135,8 @@ std::string ReadFileOrThrow(const std::string& path) {
 void WriteFileAtomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp-XXXXXX";
   int fd = mkstemp(tmp.data());
-  if (fd < 0) throw std::runtime_error("无法写入 / cannot write " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("无法写入 / cannot write " + path + ": " + std::strerror(errno));
   const char* p = bytes.data();
   std::size_t left = bytes.size();
   while (left > 0) {

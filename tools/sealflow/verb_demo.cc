@@ -26,8 +26,10 @@ constexpr const char* kDemoHelp =
     "用法 / usage: sealflow demo [--data DIR] [--form FORM.xml]\n"
     "\n"
     "Makes a demo PKI in DIR/pki (a root CA for 新乡市工业和信息化局 and a signer certificate\n"
-    "for the provider named in the form), renders the example provider application (服务商申报书),\n"
-    "signs it in its \"provider\" signature block, verifies it against the demo root and stores it\n"
+    "for the provider named in the form), renders the example provider application "
+    "(服务商申报书),\n"
+    "signs it in its \"provider\" signature block, verifies it against the demo root and stores "
+    "it\n"
     "in the archive in DIR. Running it again reuses the PKI and does not store a duplicate.\n"
     "\n"
     "options:\n"
@@ -53,7 +55,8 @@ int RunDemo(int argc, char** argv) {
   Args args(argc, argv, {"data", "form"}, {});
   if (int rc = HandleHelpAndErrors(args, "demo", kDemoHelp); rc >= 0) return rc;
   const std::string data = args.Get("data").value_or("sealflow-data");
-  const std::string form = args.Get("form").value_or(DefaultSchemaDir() + "/examples/application.xml");
+  const std::string form =
+      args.Get("form").value_or(DefaultSchemaDir() + "/examples/application.xml");
   const fs::path pki = fs::path(data) / "pki";
   const fs::path out = fs::path(data) / "demo";
   fs::create_directories(pki);
@@ -85,7 +88,8 @@ int RunDemo(int argc, char** argv) {
     WriteFileAtomically((pki / "provider.pem").string(), provider.cert_pem);
     fs::permissions(pki / "root-ca.key", fs::perms::owner_read | fs::perms::owner_write);
     fs::permissions(pki / "provider.key", fs::perms::owner_read | fs::perms::owner_write);
-    std::printf("2. 演示证书 / demo PKI created in %s (%.0f ms)\n", pki.c_str(), MillisSince(start));
+    std::printf("2. 演示证书 / demo PKI created in %s (%.0f ms)\n", pki.c_str(),
+                MillisSince(start));
   } else {
     std::printf("2. 演示证书 / demo PKI reused from %s\n", pki.c_str());
   }
@@ -101,16 +105,17 @@ int RunDemo(int argc, char** argv) {
   }
   WriteFileAtomically((out / "application.pdf").string(), rendered.form.pdf);
   std::printf("3. 生成 PDF / rendered %s (%d pages, %zu bytes, %.1f ms incl. font loading)\n",
-              (out / "application.pdf").c_str(), rendered.form.page_count,
-              rendered.form.pdf.size(), MillisSince(start));
+              (out / "application.pdf").c_str(), rendered.form.page_count, rendered.form.pdf.size(),
+              MillisSince(start));
 
   start = std::chrono::steady_clock::now();
   signing::SignerOptions sign_options;
   sign_options.clock = [demo_time] { return demo_time; };
-  auto signer = signing::Signer::Create(
-      signing::Credentials::FromPem((pki / "provider.key").string(), (pki / "provider.pem").string(),
-                                    (pki / "root-ca.pem").string()),
-      sign_options);
+  auto signer =
+      signing::Signer::Create(signing::Credentials::FromPem((pki / "provider.key").string(),
+                                                            (pki / "provider.pem").string(),
+                                                            (pki / "root-ca.pem").string()),
+                              sign_options);
   signing::SignRequest request;
   request.field_name = "provider";
   request.reason = "服务商申报 / provider application";
@@ -166,9 +171,10 @@ int RunDemo(int argc, char** argv) {
   std::printf("6. 归档 / archived as %s (sha256 %s…, %zu records in the catalog)\n",
               record.id.c_str(), record.sha256.substr(0, 16).c_str(),
               static_cast<std::size_t>(store->Count()));
-  std::printf("\n下一步 / next: sealflow serve --data %s, then\n"
-              "  curl http://127.0.0.1:8080/api/v1/documents/%s\n",
-              data.c_str(), record.id.c_str());
+  std::printf(
+      "\n下一步 / next: sealflow serve --data %s, then\n"
+      "  curl http://127.0.0.1:8080/api/v1/documents/%s\n",
+      data.c_str(), record.id.c_str());
   return kExitOk;
 }
 

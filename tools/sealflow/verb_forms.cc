@@ -50,7 +50,8 @@ int RunRender(int argc, char** argv) {
   if (int rc = HandleHelpAndErrors(args, "render", kRenderHelp); rc >= 0) return rc;
   auto output = args.Get("output");
   if (args.positional().size() != 1 || !output) {
-    std::fprintf(stderr, "sealflow render: 需要一个输入文件和 -o 输出 / need one FORM.xml and -o OUT.pdf\n");
+    std::fprintf(
+        stderr, "sealflow render: 需要一个输入文件和 -o 输出 / need one FORM.xml and -o OUT.pdf\n");
     return kExitUsage;
   }
   const std::string& input = args.positional()[0];

@@ -37,8 +37,10 @@ int RunSchema(int argc, char** argv) {
     std::string out = "[";
     for (const auto& type : types) {
       std::string versions;
-      for (const auto& v : type.schema_versions) versions += (versions.empty() ? "" : ",") + JsonString(v);
-      out += std::string(out.size() > 1 ? "," : "") + "{\"formType\":" + JsonString(type.form_type) +
+      for (const auto& v : type.schema_versions)
+        versions += (versions.empty() ? "" : ",") + JsonString(v);
+      out += std::string(out.size() > 1 ? "," : "") +
+             "{\"formType\":" + JsonString(type.form_type) +
              ",\"title\":" + JsonString(type.title) + ",\"english\":" + JsonString(type.english) +
              ",\"partyKind\":" + JsonString(type.party_kind) + ",\"schemaVersions\":[" + versions +
              "]}";

@@ -50,7 +50,8 @@ class ServeApplication : public Poco::Util::ServerApplication {
 
   int main(const std::vector<std::string>&) override {
     workflow::ServiceOptions options;
-    options.data_dir = args_.Get("data").value_or(config().getString("sealflow.data", "sealflow-data"));
+    options.data_dir =
+        args_.Get("data").value_or(config().getString("sealflow.data", "sealflow-data"));
     options.host = args_.Get("host").value_or(config().getString("sealflow.host", "127.0.0.1"));
     options.port = static_cast<std::uint16_t>(Poco::NumberParser::parseUnsigned(
         args_.Get("port").value_or(config().getString("sealflow.port", "8080"))));
@@ -59,9 +60,9 @@ class ServeApplication : public Poco::Util::ServerApplication {
             .value_or(config().getString("sealflow.maxUploadBytes", "33554432"))));
     options.trust_anchor_files = args_.GetAll("trust");
     if (options.trust_anchor_files.empty()) {
-      Poco::StringTokenizer tokens(config().getString("sealflow.trust", ""), ",",
-                                   Poco::StringTokenizer::TOK_TRIM |
-                                       Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+      Poco::StringTokenizer tokens(
+          config().getString("sealflow.trust", ""), ",",
+          Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
       options.trust_anchor_files.assign(tokens.begin(), tokens.end());
     }
     std::string demo_root = options.data_dir + "/pki/root-ca.pem";
@@ -69,9 +70,10 @@ class ServeApplication : public Poco::Util::ServerApplication {
       options.trust_anchor_files.push_back(demo_root);
     }
     auto service = workflow::Service::Start(options);
-    std::printf("sealflow 服务已启动 / listening on http://%s:%u/  (data: %s; trust anchors: %zu)\n",
-                options.host.c_str(), service->port(), options.data_dir.c_str(),
-                options.trust_anchor_files.size());
+    std::printf(
+        "sealflow 服务已启动 / listening on http://%s:%u/  (data: %s; trust anchors: %zu)\n",
+        options.host.c_str(), service->port(), options.data_dir.c_str(),
+        options.trust_anchor_files.size());
     std::fflush(stdout);
     waitForTerminationRequest();
     service->Stop();

@@ -105,7 +105,7 @@ std::string CentsText(long long cents) {
 // 第七条: the enterprise's share, the provider's concession and the government subsidy under
 // <funding> must add up to total_cents exactly. `what_zh`/`what_en` name the total ("改造总投资").
 void CheckArticle7Split(const xmlNode* funding, long long total_cents, const std::string& what_zh,
-                const std::string& what_en, std::vector<Finding>& findings) {
+                        const std::string& what_en, std::vector<Finding>& findings) {
   if (funding == nullptr) return;
   long long enterprise = 0, provider = 0, government = 0;
   if (!ParseCents(TextAt(funding, {"enterpriseShare"}), enterprise) ||
