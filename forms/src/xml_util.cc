@@ -106,7 +106,8 @@ ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes) {
   // Errors raised outside the context's channel (e.g. by the encoding layer) land here.
   ScopedErrorHandler scoped(&state.errors);
 
-  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING;
+  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
+                          XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
   DocPtr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
                                nullptr, kOptions));
   if (state.doctype_refused || !state.errors.findings.empty() || ctxt->wellFormed == 0 ||
