@@ -7,6 +7,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Tuple.h>
 
+#include <filesystem>
 #include <utility>
 
 #include "archive/error.h"
@@ -17,17 +18,24 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-constexpr int kSchemaVersion = 1;
+// 1: documents only. 2: + supersedes column, audit_log, immutability triggers, search indexes.
+constexpr int kSchemaVersion = 2;
 constexpr int kBusyTimeoutMs = 5000;
 constexpr std::size_t kMaxIdleReaders = 8;
+constexpr int kBatch = 1000;  // rows per batch when walking a whole table
 
 constexpr const char* kColumns =
     "id, form_type, document_id, party_kind, party_code, party_name, phase, sha256, size, "
-    "signers, verdict, stored_at";
+    "signers, verdict, stored_at, supersedes";
 
-using Row =
-    Poco::Tuple<std::string, std::string, std::string, std::string, std::string, std::string,
-                std::string, std::string, Poco::Int64, std::string, std::string, std::string>;
+using Row = Poco::Tuple<std::string, std::string, std::string, std::string, std::string,
+                        std::string, std::string, std::string, Poco::Int64, std::string,
+                        std::string, std::string, std::string>;
+
+constexpr const char* kAuditColumns =
+    "seq, prev_hash, time, actor, action, record_id, sha256, entry_hash";
+using AuditRow = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string,
+                             std::string, std::string, std::string>;
 
 std::once_flag register_once;
 
@@ -67,47 +75,227 @@ DocumentRecord FromRow(const Row& row) {
   record.signers = SignersFromJson(row.get<9>());
   record.verdict = row.get<10>();
   record.stored_at = row.get<11>();
+  record.supersedes = row.get<12>();
   return record;
 }
 
-void CreateSchema(Poco::Data::Session& session) {
-  session.begin();
-  try {
-    session << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
-    session << "CREATE TABLE IF NOT EXISTS documents ("
-               " id TEXT PRIMARY KEY,"
-               " form_type TEXT NOT NULL,"
-               " document_id TEXT NOT NULL,"
-               " party_kind TEXT NOT NULL,"
-               " party_code TEXT NOT NULL,"
-               " party_name TEXT NOT NULL,"
-               " phase TEXT NOT NULL,"
-               " sha256 TEXT NOT NULL,"
-               " size INTEGER NOT NULL,"
-               " signers TEXT NOT NULL,"
-               " verdict TEXT NOT NULL,"
-               " stored_at TEXT NOT NULL)",
-        now;
-    session << "CREATE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)", now;
-    session << "CREATE INDEX IF NOT EXISTS documents_party_code ON documents (party_code)", now;
-    std::vector<int> versions;
-    session << "SELECT version FROM schema_version", into(versions), now;
-    if (versions.empty()) {
-      session << "INSERT INTO schema_version (version) VALUES (?)", bind(kSchemaVersion), now;
-    } else if (versions.size() != 1 || versions.front() != kSchemaVersion) {
-      throw ArchiveError(ArchiveErrorCode::kCatalog,
-                         "catalog schema version " + std::to_string(versions.front()) +
-                             " is not the supported version " + std::to_string(kSchemaVersion));
-    }
-    session.commit();
-  } catch (...) {
+AuditEntry FromAuditRow(const AuditRow& row) {
+  AuditEntry entry;
+  if (row.get<0>() <= 0) throw ArchiveError(ArchiveErrorCode::kCatalog, "audit seq <= 0");
+  entry.seq = static_cast<std::uint64_t>(row.get<0>());
+  entry.prev_hash = row.get<1>();
+  entry.time = row.get<2>();
+  entry.actor = row.get<3>();
+  entry.action = row.get<4>();
+  entry.record_id = row.get<5>();
+  entry.sha256 = row.get<6>();
+  entry.entry_hash = row.get<7>();
+  return entry;
+}
+
+// Rolls back unless committed; the original failure is the one worth reporting.
+class Transaction {
+ public:
+  explicit Transaction(Poco::Data::Session& session) : session_(session) { session_.begin(); }
+  ~Transaction() {
+    if (done_) return;
     try {
-      session.rollback();
+      session_.rollback();
     } catch (...) {
-      // The original failure is the one worth reporting.
+      // SQLite rolls back on the connection's next use anyway.
     }
-    throw;
   }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit() {
+    session_.commit();
+    done_ = true;
+  }
+
+ private:
+  Poco::Data::Session& session_;
+  bool done_ = false;
+};
+
+void CreateTablesV1(Poco::Data::Session& session) {
+  session << "CREATE TABLE IF NOT EXISTS documents ("
+             " id TEXT PRIMARY KEY,"
+             " form_type TEXT NOT NULL,"
+             " document_id TEXT NOT NULL,"
+             " party_kind TEXT NOT NULL,"
+             " party_code TEXT NOT NULL,"
+             " party_name TEXT NOT NULL,"
+             " phase TEXT NOT NULL,"
+             " sha256 TEXT NOT NULL,"
+             " size INTEGER NOT NULL,"
+             " signers TEXT NOT NULL,"
+             " verdict TEXT NOT NULL,"
+             " stored_at TEXT NOT NULL)",
+      now;
+}
+
+// Schema 1 -> 2. Existing rows get an audit entry each (action "migrate", in stored_at order)
+// so the chain covers every record from the start.
+void UpgradeToV2(Poco::Data::Session& session) {
+  session << "ALTER TABLE documents ADD COLUMN supersedes TEXT NOT NULL DEFAULT ''", now;
+  session << "CREATE TABLE audit_log ("
+             " seq INTEGER PRIMARY KEY,"
+             " prev_hash TEXT NOT NULL,"
+             " time TEXT NOT NULL,"
+             " actor TEXT NOT NULL,"
+             " action TEXT NOT NULL,"
+             " record_id TEXT NOT NULL,"
+             " sha256 TEXT NOT NULL,"
+             " entry_hash TEXT NOT NULL)",
+      now;
+  std::vector<Poco::Tuple<std::string, std::string, std::string>> rows;
+  session << "SELECT id, sha256, stored_at FROM documents ORDER BY stored_at, id", into(rows), now;
+  std::string prev = AuditGenesisHash();
+  std::uint64_t seq = 0;
+  for (const auto& row : rows) {
+    AuditEntry entry;
+    entry.seq = ++seq;
+    entry.prev_hash = prev;
+    entry.time = row.get<2>();
+    entry.actor = "system";
+    entry.action = "migrate";
+    entry.record_id = row.get<0>();
+    entry.sha256 = row.get<1>();
+    entry.entry_hash = AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry));
+    session << "INSERT INTO audit_log (" << kAuditColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(static_cast<Poco::Int64>(entry.seq)), bind(entry.prev_hash), bind(entry.time),
+        bind(entry.actor), bind(entry.action), bind(entry.record_id), bind(entry.sha256),
+        bind(entry.entry_hash), now;
+    prev = entry.entry_hash;
+  }
+}
+
+void CreateIndexesAndTriggers(Poco::Data::Session& session) {
+  // Search orders by (stored_at, id); each filter gets an index ending in that order so a page
+  // is an index range scan whatever the table size.
+  for (const char* sql : {
+           "CREATE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)",
+           "DROP INDEX IF EXISTS documents_party_code",
+           "CREATE INDEX IF NOT EXISTS documents_order ON documents (stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_party ON documents (party_code, stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_form ON documents (form_type, stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_phase ON documents (phase, stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_kind_party"
+           " ON documents (party_kind, party_code, stored_at, id)",
+           // A record is superseded at most once: versions form a line, not a tree.
+           "CREATE UNIQUE INDEX IF NOT EXISTS documents_supersedes ON documents (supersedes)"
+           " WHERE supersedes <> ''",
+           "CREATE INDEX IF NOT EXISTS audit_record ON audit_log (record_id)",
+           "CREATE TRIGGER IF NOT EXISTS documents_immutable_update BEFORE UPDATE ON documents"
+           " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END",
+           "CREATE TRIGGER IF NOT EXISTS documents_immutable_delete BEFORE DELETE ON documents"
+           " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END",
+           "CREATE TRIGGER IF NOT EXISTS audit_immutable_update BEFORE UPDATE ON audit_log"
+           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+           "CREATE TRIGGER IF NOT EXISTS audit_immutable_delete BEFORE DELETE ON audit_log"
+           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+       }) {
+    session << sql, now;
+  }
+}
+
+void CreateSchema(Poco::Data::Session& session) {
+  Transaction transaction(session);
+  session << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
+  std::vector<int> versions;
+  session << "SELECT version FROM schema_version", into(versions), now;
+  if (versions.size() > 1) {
+    throw ArchiveError(ArchiveErrorCode::kCatalog, "catalog has several schema versions");
+  }
+  int version = versions.empty() ? 0 : versions.front();
+  if (version > kSchemaVersion || version < 0) {
+    throw ArchiveError(ArchiveErrorCode::kCatalog, "catalog schema version " +
+                                                       std::to_string(version) +
+                                                       " is newer than the supported version " +
+                                                       std::to_string(kSchemaVersion));
+  }
+  if (version == 0) {
+    CreateTablesV1(session);
+    session << "INSERT INTO schema_version (version) VALUES (1)", now;
+    version = 1;
+  }
+  if (version == 1) {
+    UpgradeToV2(session);
+    session << "DELETE FROM schema_version", now;
+    session << "INSERT INTO schema_version (version) VALUES (?)", bind(kSchemaVersion), now;
+  }
+  CreateIndexesAndTriggers(session);
+  transaction.Commit();
+}
+
+void CheckSchema(Poco::Data::Session& session) {
+  std::vector<int> versions;
+  session << "SELECT version FROM schema_version", into(versions), now;
+  if (versions.size() != 1 || versions.front() != kSchemaVersion) {
+    throw ArchiveError(ArchiveErrorCode::kCatalog,
+                       "只读打开需要最新的目录版本 / a read-only open needs catalog schema " +
+                           std::to_string(kSchemaVersion) + "; open it once writable to migrate");
+  }
+}
+
+bool IsHex(const std::string& s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::string HexEncode(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : bytes) {
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 0x0f]);
+  }
+  return hex;
+}
+
+// The cursor is the hex of "stored_at\nid" of the last record of a page: opaque to clients,
+// URL-safe, and enough to continue with (stored_at, id) > (...).
+std::string EncodeCursor(const DocumentRecord& last) {
+  return HexEncode(last.stored_at + "\n" + last.id);
+}
+
+std::pair<std::string, std::string> DecodeCursor(const std::string& cursor) {
+  auto bad = [] {
+    return ArchiveError(ArchiveErrorCode::kArgument, "无效的分页游标 / invalid cursor");
+  };
+  if (cursor.size() % 2 != 0 || cursor.size() > 1024 || !IsHex(cursor)) throw bad();
+  std::string bytes;
+  for (std::size_t i = 0; i < cursor.size(); i += 2) {
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    bytes.push_back(static_cast<char>(nibble(cursor[i]) * 16 + nibble(cursor[i + 1])));
+  }
+  std::size_t newline = bytes.find('\n');
+  if (newline == std::string::npos || newline == 0 || newline + 1 == bytes.size()) throw bad();
+  return {bytes.substr(0, newline), bytes.substr(newline + 1)};
+}
+
+// "YYYY-MM-DD" optionally followed by "THH:MM:SSZ" (or a prefix of it): what stored_at
+// compares against as text.
+void CheckTimeBound(const std::string& value, const char* name) {
+  static const std::string kPattern = "dddd-dd-ddTdd:dd:ddZ";
+  bool ok = value.size() >= 10 && value.size() <= kPattern.size();
+  for (std::size_t i = 0; ok && i < value.size(); ++i) {
+    char c = value[i];
+    ok = kPattern[i] == 'd' ? (c >= '0' && c <= '9') : c == kPattern[i];
+  }
+  if (!ok) {
+    throw ArchiveError(ArchiveErrorCode::kArgument, std::string("无效的时间 / invalid ") + name +
+                                                        ": use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  }
+}
+
+// LIKE with '\' as the escape character, so '%' and '_' in the text match themselves.
+std::string LikeContains(const std::string& text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
 }
 
 }  // namespace
@@ -127,9 +315,17 @@ class Catalog::ReaderLease {
   std::unique_ptr<Poco::Data::Session> session_;
 };
 
-Catalog::Catalog(std::string path) : path_(std::move(path)) {
+Catalog::Catalog(std::string path, bool read_only) : path_(std::move(path)) {
   std::call_once(register_once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  if (read_only && !std::filesystem::is_regular_file(path_)) {
+    throw ArchiveError(ArchiveErrorCode::kNotFound, "没有目录数据库 / no catalog at " + path_);
+  }
   Catalogued("open catalog", [&] {
+    if (read_only) {
+      ReaderLease session(*this);
+      CheckSchema(*session);
+      return;
+    }
     writer_ = OpenSession();
     CreateSchema(*writer_);
   });
@@ -170,28 +366,65 @@ void Catalog::ReleaseReader(std::unique_ptr<Poco::Data::Session> session) const 
   if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(session));
 }
 
-void Catalog::Insert(const DocumentRecord& record) {
+AuditEntry Catalog::Insert(const DocumentRecord& record, const std::string& actor) {
+  if (!writer_) {
+    throw ArchiveError(ArchiveErrorCode::kArgument, "the store was opened read-only");
+  }
   std::lock_guard<std::mutex> lock(write_mutex_);
-  Catalogued("insert catalog row", [&] {
+  return Catalogued("insert catalog row", [&] {
     Poco::Data::Session& session = *writer_;
-    session.begin();
-    try {
-      session << "INSERT INTO documents (" << kColumns
-              << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          bind(record.id), bind(record.form_type), bind(record.document_id),
-          bind(record.party_kind), bind(record.party_code), bind(record.party_name),
-          bind(std::string(PhaseName(record.phase))), bind(record.sha256),
-          bind(static_cast<Poco::Int64>(record.size)), bind(SignersToJson(record.signers)),
-          bind(record.verdict), bind(record.stored_at), now;
-      session.commit();
-    } catch (...) {
-      try {
-        session.rollback();
-      } catch (...) {
-        // Keep the insert's error; a failed rollback leaves SQLite to roll back on next use.
+    Transaction transaction(session);
+    if (!record.supersedes.empty()) {
+      // Checked inside the write transaction: no other write can interleave.
+      std::vector<Poco::Tuple<std::string, std::string, std::string>> target;
+      session << "SELECT party_kind, party_code, form_type FROM documents WHERE id = ?",
+          bind(record.supersedes), into(target), now;
+      if (target.empty()) {
+        throw ArchiveError(ArchiveErrorCode::kSupersedes,
+                           "被更正的记录不存在 / supersedes names no record: " + record.supersedes);
       }
-      throw;
+      const auto& t = target.front();
+      if (t.get<0>() != record.party_kind || t.get<1>() != record.party_code ||
+          t.get<2>() != record.form_type) {
+        throw ArchiveError(ArchiveErrorCode::kSupersedes,
+                           "被更正的记录属于其他单位或表单类型 / record " + record.supersedes +
+                               " belongs to another party or form type (" + t.get<1>() + ", " +
+                               t.get<2>() + ")");
+      }
+      Poco::Int64 already = 0;
+      session << "SELECT COUNT(*) FROM documents WHERE supersedes = ?", bind(record.supersedes),
+          into(already), now;
+      if (already != 0) {
+        throw ArchiveError(ArchiveErrorCode::kConflict,
+                           "该记录已被更正 / record " + record.supersedes +
+                               " is already superseded; correct the newest version");
+      }
     }
+    session << "INSERT INTO documents (" << kColumns
+            << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(record.id), bind(record.form_type), bind(record.document_id), bind(record.party_kind),
+        bind(record.party_code), bind(record.party_name),
+        bind(std::string(PhaseName(record.phase))), bind(record.sha256),
+        bind(static_cast<Poco::Int64>(record.size)), bind(SignersToJson(record.signers)),
+        bind(record.verdict), bind(record.stored_at), bind(record.supersedes), now;
+
+    std::vector<Poco::Tuple<Poco::Int64, std::string>> head;
+    session << "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1", into(head), now;
+    AuditEntry entry;
+    entry.seq = head.empty() ? 1 : static_cast<std::uint64_t>(head.front().get<0>()) + 1;
+    entry.prev_hash = head.empty() ? AuditGenesisHash() : head.front().get<1>();
+    entry.time = record.stored_at;
+    entry.actor = actor.empty() ? "system" : actor;
+    entry.action = "ingest";
+    entry.record_id = record.id;
+    entry.sha256 = record.sha256;
+    entry.entry_hash = AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry));
+    session << "INSERT INTO audit_log (" << kAuditColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(static_cast<Poco::Int64>(entry.seq)), bind(entry.prev_hash), bind(entry.time),
+        bind(entry.actor), bind(entry.action), bind(entry.record_id), bind(entry.sha256),
+        bind(entry.entry_hash), now;
+    transaction.Commit();
+    return entry;
   });
 }
 
@@ -229,6 +462,219 @@ std::set<std::string> Catalog::AllBlobs() const {
     std::vector<std::string> hashes;
     *session << "SELECT DISTINCT sha256 FROM documents", into(hashes), now;
     return std::set<std::string>(hashes.begin(), hashes.end());
+  });
+}
+
+std::vector<DocumentRecord> Catalog::ListParty(const std::string& kind,
+                                               const std::string& code) const {
+  return Catalogued("list party records", [&] {
+    ReaderLease session(*this);
+    std::vector<Row> rows;
+    *session << "SELECT "
+             << kColumns
+             // rowid: insertion order (rows are never deleted), so records stored within the
+             // same second keep their ingest order.
+             << " FROM documents WHERE party_kind = ? AND party_code = ? ORDER BY stored_at, rowid",
+        bind(kind), bind(code), into(rows), now;
+    std::vector<DocumentRecord> records;
+    records.reserve(rows.size());
+    for (const Row& row : rows) records.push_back(FromRow(row));
+    return records;
+  });
+}
+
+std::optional<DocumentRecord> Catalog::SupersededBy(const std::string& id) const {
+  return Catalogued("read superseding row", [&]() -> std::optional<DocumentRecord> {
+    ReaderLease session(*this);
+    std::vector<Row> rows;
+    *session << "SELECT " << kColumns << " FROM documents WHERE supersedes = ?", bind(id),
+        into(rows), now;
+    if (rows.empty()) return std::nullopt;
+    return FromRow(rows.front());
+  });
+}
+
+SearchPage Catalog::Search(const SearchQuery& query) const {
+  if (query.limit < 1 || query.limit > kMaxSearchLimit) {
+    throw ArchiveError(ArchiveErrorCode::kArgument,
+                       "limit 须在 1 到 " + std::to_string(kMaxSearchLimit) +
+                           " 之间 / limit must be 1.." + std::to_string(kMaxSearchLimit));
+  }
+  if (!query.from.empty()) CheckTimeBound(query.from, "from");
+  if (!query.to.empty()) CheckTimeBound(query.to, "to");
+  std::string where;
+  std::vector<std::string> params;
+  auto add = [&](const std::string& clause, std::vector<std::string> values) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += clause;
+    for (std::string& value : values) params.push_back(std::move(value));
+  };
+  if (!query.party_code.empty()) add("party_code = ?", {query.party_code});
+  if (!query.form_type.empty()) add("form_type = ?", {query.form_type});
+  if (query.phase) add("phase = ?", {PhaseName(*query.phase)});
+  if (!query.from.empty()) add("stored_at >= ?", {query.from});
+  if (!query.to.empty()) add("stored_at < ?", {query.to});
+  if (!query.name_contains.empty()) {
+    add("party_name LIKE ? ESCAPE '\\'", {LikeContains(query.name_contains)});
+  }
+  if (!query.cursor.empty()) {
+    auto [stored_at, id] = DecodeCursor(query.cursor);
+    add("(stored_at, id) > (?, ?)", {stored_at, id});
+  }
+  return Catalogued("search catalog", [&] {
+    ReaderLease session(*this);
+    std::vector<Row> rows;
+    // One row more than asked tells whether another page follows.
+    Poco::Data::Statement statement(*session);
+    statement << "SELECT " << kColumns << " FROM documents" << where
+              << " ORDER BY stored_at, id LIMIT " << std::to_string(query.limit + 1);
+    for (const std::string& param : params) statement, bind(param);
+    statement, into(rows);
+    statement.execute();
+    SearchPage page;
+    for (const Row& row : rows) {
+      if (page.records.size() == query.limit) {
+        page.next_cursor = EncodeCursor(page.records.back());
+        break;
+      }
+      page.records.push_back(FromRow(row));
+    }
+    return page;
+  });
+}
+
+std::vector<Party> Catalog::Parties(const std::string& kind) const {
+  return Catalogued("list parties", [&] {
+    ReaderLease session(*this);
+    std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> rows;
+    // SQLite returns the bare column (party_name) from the row holding the MAX.
+    *session << "SELECT party_code, party_name, MAX(rowid) FROM documents"
+                " WHERE party_kind = ? GROUP BY party_code ORDER BY party_code",
+        bind(kind), into(rows), now;
+    std::vector<Party> parties;
+    for (const auto& row : rows) parties.push_back(Party{row.get<0>(), row.get<1>()});
+    return parties;
+  });
+}
+
+void Catalog::ForEachAuditEntry(std::uint64_t from_seq, std::uint64_t to_seq,
+                                const std::function<void(const AuditEntry&)>& fn) const {
+  Poco::Int64 next = static_cast<Poco::Int64>(from_seq);
+  const Poco::Int64 last =
+      to_seq == 0 ? std::numeric_limits<Poco::Int64>::max() : static_cast<Poco::Int64>(to_seq);
+  for (;;) {
+    std::vector<AuditRow> rows = Catalogued("read audit log", [&] {
+      ReaderLease session(*this);
+      std::vector<AuditRow> batch;
+      *session << "SELECT " << kAuditColumns
+               << " FROM audit_log WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+          bind(next), bind(last), bind(kBatch), into(batch), now;
+      return batch;
+    });
+    for (const AuditRow& row : rows) fn(FromAuditRow(row));
+    if (rows.size() < static_cast<std::size_t>(kBatch)) return;
+    next = rows.back().get<0>() + 1;
+  }
+}
+
+std::vector<AuditEntry> Catalog::AuditEntriesFor(const std::vector<std::string>& ids) const {
+  return Catalogued("read audit entries", [&] {
+    ReaderLease session(*this);
+    std::vector<AuditEntry> entries;
+    for (const std::string& id : ids) {
+      std::vector<AuditRow> rows;
+      *session << "SELECT " << kAuditColumns << " FROM audit_log WHERE record_id = ?", bind(id),
+          into(rows), now;
+      for (const AuditRow& row : rows) entries.push_back(FromAuditRow(row));
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const AuditEntry& a, const AuditEntry& b) { return a.seq < b.seq; });
+    return entries;
+  });
+}
+
+std::optional<AuditEntry> Catalog::AuditHead() const {
+  return Catalogued("read audit head", [&]() -> std::optional<AuditEntry> {
+    ReaderLease session(*this);
+    std::vector<AuditRow> rows;
+    *session << "SELECT " << kAuditColumns << " FROM audit_log ORDER BY seq DESC LIMIT 1",
+        into(rows), now;
+    if (rows.empty()) return std::nullopt;
+    return FromAuditRow(rows.front());
+  });
+}
+
+std::vector<std::string> Catalog::CrossCheckAudit(std::uint64_t* first_seq) const {
+  return Catalogued("cross-check audit log", [&] {
+    ReaderLease session(*this);
+    std::vector<std::string> findings;
+    std::uint64_t first = 0;
+    auto note_seq = [&](Poco::Int64 seq) {
+      auto s = static_cast<std::uint64_t>(seq);
+      if (first == 0 || s < first) first = s;
+    };
+    std::vector<std::string> missing;
+    *session << "SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
+                " WHERE a.record_id = d.id AND a.action IN ('ingest', 'migrate'))"
+                " ORDER BY d.stored_at, d.id LIMIT 20",
+        into(missing), now;
+    for (const std::string& id : missing) {
+      findings.push_back("记录没有审计条目 / record " + id + " has no audit entry");
+    }
+    std::vector<Poco::Tuple<Poco::Int64, std::string>> unmatched;
+    *session << "SELECT a.seq, a.record_id FROM audit_log a WHERE a.action IN ('ingest', "
+                "'migrate') AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = a.record_id"
+                " AND d.sha256 = a.sha256) ORDER BY a.seq LIMIT 20",
+        into(unmatched), now;
+    for (const auto& row : unmatched) {
+      note_seq(row.get<0>());
+      findings.push_back("审计条目 " + std::to_string(row.get<0>()) + " 与记录不符 / audit entry " +
+                         std::to_string(row.get<0>()) +
+                         " matches no record with that id and sha256 (" + row.get<1>() + ")");
+    }
+    std::vector<Poco::Tuple<Poco::Int64, std::string>> duplicates;
+    *session << "SELECT MAX(seq), record_id FROM audit_log WHERE action IN ('ingest', 'migrate')"
+                " GROUP BY record_id HAVING COUNT(*) > 1 ORDER BY MAX(seq) LIMIT 20",
+        into(duplicates), now;
+    for (const auto& row : duplicates) {
+      note_seq(row.get<0>());
+      findings.push_back("记录有多个审计条目 / record " + row.get<1>() +
+                         " has more than one ingest entry (latest seq " +
+                         std::to_string(row.get<0>()) + ")");
+    }
+    if (first_seq != nullptr) *first_seq = first;
+    return findings;
+  });
+}
+
+void Catalog::ForEachBlob(const std::function<void(const std::string&, std::uint64_t)>& fn) const {
+  std::string after;
+  for (;;) {
+    std::vector<Poco::Tuple<std::string, Poco::Int64>> rows = Catalogued("list blobs", [&] {
+      ReaderLease session(*this);
+      std::vector<Poco::Tuple<std::string, Poco::Int64>> batch;
+      *session << "SELECT sha256, MAX(size) FROM documents WHERE sha256 > ?"
+                  " GROUP BY sha256 ORDER BY sha256 LIMIT ?",
+          bind(after), bind(kBatch), into(batch), now;
+      return batch;
+    });
+    for (const auto& row : rows) {
+      fn(row.get<0>(), row.get<1>() < 0 ? 0 : static_cast<std::uint64_t>(row.get<1>()));
+    }
+    if (rows.size() < static_cast<std::size_t>(kBatch)) return;
+    after = rows.back().get<0>();
+  }
+}
+
+std::pair<std::uint64_t, std::uint64_t> Catalog::BlobTotals() const {
+  return Catalogued("sum blobs", [&] {
+    ReaderLease session(*this);
+    Poco::Int64 count = 0;
+    Poco::Int64 bytes = 0;
+    *session << "SELECT COUNT(*), COALESCE(SUM(s), 0) FROM"
+                " (SELECT MAX(size) AS s FROM documents GROUP BY sha256)",
+        into(count), into(bytes), now;
+    return std::make_pair(static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(bytes));
   });
 }
 

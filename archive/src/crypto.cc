@@ -5,6 +5,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -70,6 +75,57 @@ bool IsSha256Hex(std::string_view s) {
     if (!digit && !lower_hex) return false;
   }
   return true;
+}
+
+struct Sha256Hasher::Impl {
+  MdCtxPtr ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+};
+
+Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
+  if (!impl_->ctx) ThrowOpenSsl("EVP_MD_CTX_new failed");
+  CheckOpenSsl(EVP_DigestInit_ex(impl_->ctx.get(), EVP_sha256(), nullptr),
+               "EVP_DigestInit_ex failed");
+}
+
+Sha256Hasher::~Sha256Hasher() = default;
+
+void Sha256Hasher::Update(std::string_view bytes) {
+  CheckOpenSsl(EVP_DigestUpdate(impl_->ctx.get(), bytes.data(), bytes.size()),
+               "EVP_DigestUpdate failed");
+}
+
+std::string Sha256Hasher::FinalHex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  CheckOpenSsl(EVP_DigestFinal_ex(impl_->ctx.get(), digest, &length), "EVP_DigestFinal_ex failed");
+  CheckOpenSsl(EVP_DigestInit_ex(impl_->ctx.get(), EVP_sha256(), nullptr),
+               "EVP_DigestInit_ex failed");
+  return ToHex(digest, length);
+}
+
+std::string Sha256File(const std::string& path, std::uint64_t* size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int error = errno;
+    throw ArchiveError(error == ENOENT ? ArchiveErrorCode::kNotFound : ArchiveErrorCode::kIo,
+                       "open " + path + ": " + std::strerror(error));
+  }
+  std::unique_ptr<int, void (*)(int*)> guard(&fd, [](int* f) { ::close(*f); });
+  Sha256Hasher hasher;
+  std::vector<char> buffer(64 * 1024);
+  std::uint64_t total = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw ArchiveError(ArchiveErrorCode::kIo, "read " + path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    hasher.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    total += static_cast<std::uint64_t>(n);
+  }
+  if (size != nullptr) *size = total;
+  return hasher.FinalHex();
 }
 
 }  // namespace sealflow::archive::internal

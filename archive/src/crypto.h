@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,5 +19,25 @@ std::string RandomHex(std::size_t byte_count);
 
 // True iff s is exactly 64 lowercase hex characters (a blob name).
 bool IsSha256Hex(std::string_view s);
+
+// Incremental SHA-256, for hashing a stream without holding it.
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  ~Sha256Hasher();
+  Sha256Hasher(const Sha256Hasher&) = delete;
+  Sha256Hasher& operator=(const Sha256Hasher&) = delete;
+  void Update(std::string_view bytes);
+  // Lowercase hex; the hasher is then reset for reuse.
+  std::string FinalHex();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Hashes a file in 64 KiB reads. Throws ArchiveError(kNotFound) if it does not exist,
+// kIo on read errors. *size gets the number of bytes read.
+std::string Sha256File(const std::string& path, std::uint64_t* size);
 
 }  // namespace sealflow::archive::internal

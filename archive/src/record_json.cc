@@ -63,6 +63,7 @@ std::string RecordToJson(const DocumentRecord& record) {
   object.set("signers", internal::SignersArray(record.signers));
   object.set("verdict", record.verdict);
   object.set("storedAt", record.stored_at);
+  object.set("supersedes", record.supersedes);
   std::ostringstream out;
   object.stringify(out);
   return out.str();

@@ -94,6 +94,9 @@ class DocumentStoreImpl final : public DocumentStore {
         swept_(swept) {}
 
   DocumentRecord Put(std::string_view bytes, const NewDocument& meta) override {
+    if (options_.read_only) {
+      throw ArchiveError(ArchiveErrorCode::kArgument, "the store was opened read-only");
+    }
     if (meta.form_type.empty()) {
       throw ArchiveError(ArchiveErrorCode::kArgument, "a document needs a form type");
     }
@@ -108,6 +111,7 @@ class DocumentStoreImpl final : public DocumentStore {
     record.phase = meta.phase;
     record.signers = meta.signers;
     record.verdict = meta.verdict;
+    record.supersedes = meta.supersedes;
     record.id = options_.id_source ? options_.id_source() : internal::RandomHex(16);
     if (record.id.empty()) throw ArchiveError(ArchiveErrorCode::kArgument, "empty record id");
     record.stored_at = IsoUtc(options_.clock());
@@ -120,7 +124,7 @@ class DocumentStoreImpl final : public DocumentStore {
         blobs_.WriteDurably(record.sha256, bytes, internal::RandomHex(16));
       }
       if (options_.after_blob_written) options_.after_blob_written();
-      catalog_->Insert(record);
+      catalog_->Insert(record, meta.actor);
     } catch (...) {
       ArchiveError error = AsArchiveError(std::current_exception());
       try {
@@ -165,6 +169,104 @@ class DocumentStoreImpl final : public DocumentStore {
 
   std::uint64_t SweptAtOpen() const override { return swept_; }
 
+  std::vector<DocumentRecord> ListParty(const std::string& party_kind,
+                                        const std::string& party_code) const override {
+    return catalog_->ListParty(party_kind, party_code);
+  }
+
+  std::optional<DocumentRecord> SupersededBy(const std::string& id) const override {
+    return catalog_->SupersededBy(id);
+  }
+
+  SearchPage Search(const SearchQuery& query) const override { return catalog_->Search(query); }
+
+  std::vector<Party> Parties(const std::string& party_kind) const override {
+    return catalog_->Parties(party_kind);
+  }
+
+  void ForEachAuditEntry(std::uint64_t from_seq, std::uint64_t to_seq,
+                         const std::function<void(const AuditEntry&)>& fn) const override {
+    catalog_->ForEachAuditEntry(from_seq, to_seq, fn);
+  }
+
+  std::vector<AuditEntry> AuditEntriesFor(const std::vector<std::string>& ids) const override {
+    return catalog_->AuditEntriesFor(ids);
+  }
+
+  std::optional<AuditEntry> AuditHead() const override { return catalog_->AuditHead(); }
+
+  AuditCheck VerifyAudit() const override {
+    AuditCheck check;
+    std::string prev = AuditGenesisHash();
+    std::uint64_t expected_seq = 1;
+    auto fail = [&check](std::uint64_t seq, const std::string& finding) {
+      if (check.ok) check.first_broken_seq = seq;
+      check.ok = false;
+      if (check.findings.size() < 50) check.findings.push_back(finding);
+    };
+    catalog_->ForEachAuditEntry(1, 0, [&](const AuditEntry& entry) {
+      ++check.entries;
+      const std::string seq = std::to_string(entry.seq);
+      if (entry.seq != expected_seq) {
+        fail(expected_seq, "审计序号不连续 / audit seq " + std::to_string(expected_seq) +
+                               " is missing (next is " + seq + ")");
+      }
+      if (entry.prev_hash != prev) {
+        fail(entry.seq, "审计条目 " + seq + " 的前序哈希不符 / entry " + seq +
+                            ": previous hash does not match the entry before it");
+      }
+      if (AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry)) != entry.entry_hash) {
+        fail(entry.seq, "审计条目 " + seq + " 的哈希不符 / entry " + seq +
+                            ": entry hash does not match its content");
+      }
+      prev = entry.entry_hash;
+      expected_seq = entry.seq + 1;
+    });
+    check.head_hash = check.entries == 0 ? "" : prev;
+    std::uint64_t cross_seq = 0;
+    for (std::string& finding : catalog_->CrossCheckAudit(&cross_seq)) {
+      bool earlier = check.ok || (cross_seq != 0 && cross_seq < check.first_broken_seq);
+      if (check.ok || earlier) check.first_broken_seq = cross_seq;
+      check.ok = false;
+      check.findings.push_back(std::move(finding));
+    }
+    return check;
+  }
+
+  FixityCheck CheckFixity(const ProgressFn& progress) const override {
+    FixityCheck check;
+    auto [count, total] = catalog_->BlobTotals();
+    (void)count;
+    std::uint64_t done = 0;
+    if (progress) progress(0, total);
+    catalog_->ForEachBlob([&](const std::string& sha256, std::uint64_t size) {
+      ++check.blobs;
+      try {
+        std::uint64_t read = 0;
+        std::string actual = internal::Sha256File(blobs_.PathFor(sha256), &read);
+        check.bytes += read;
+        if (read != size) {
+          check.missing.push_back(sha256);  // wrong size: the stored file is not this blob
+        } else if (actual != sha256) {
+          check.corrupt.push_back(sha256);
+        }
+      } catch (const ArchiveError& e) {
+        if (e.code() != ArchiveErrorCode::kNotFound) throw;
+        check.missing.push_back(sha256);
+      }
+      done += size;
+      if (progress) progress(done, total);
+    });
+    return check;
+  }
+
+  std::string BlobPath(const DocumentRecord& record) const override {
+    if (!internal::IsSha256Hex(record.sha256)) {
+      throw ArchiveError(ArchiveErrorCode::kNotFound, "record has no valid blob name");
+    }
+    return blobs_.PathFor(record.sha256);
+  }
+
  private:
   void ClaimBlob(const std::string& sha256) {
     std::lock_guard<std::mutex> lock(claims_mutex_);
@@ -200,6 +302,17 @@ std::unique_ptr<DocumentStore> DocumentStore::Open(const StoreOptions& options) 
     throw ArchiveError(ArchiveErrorCode::kArgument, "StoreOptions::data_dir is required");
   }
   try {
+    if (options.read_only) {
+      // No lock, no sweep, nothing created: safe beside a running writer (SQLite WAL readers
+      // see committed snapshots; a row only exists once its blob is durable).
+      if (!std::filesystem::is_directory(options.data_dir + "/blobs")) {
+        throw ArchiveError(ArchiveErrorCode::kNotFound,
+                           "不是存档目录 / not an archive data directory: " + options.data_dir);
+      }
+      auto catalog = std::make_unique<Catalog>(options.data_dir + "/catalog.db", true);
+      return std::make_unique<DocumentStoreImpl>(options, nullptr, std::move(catalog),
+                                                 BlobFolder(options.data_dir + "/blobs"), 0);
+    }
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);
     if (ec) {
@@ -207,7 +320,7 @@ std::unique_ptr<DocumentStore> DocumentStore::Open(const StoreOptions& options) 
     }
     auto lock = std::make_unique<DataDirLock>(options.data_dir);
     BlobFolder blobs(options.data_dir + "/blobs");
-    auto catalog = std::make_unique<Catalog>(options.data_dir + "/catalog.db");
+    auto catalog = std::make_unique<Catalog>(options.data_dir + "/catalog.db", false);
     // Nothing else uses the folder yet: leftovers are from an interrupted earlier process.
     blobs.ClearTemporary();
     std::uint64_t swept = blobs.Sweep(catalog->AllBlobs());

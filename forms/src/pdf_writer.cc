@@ -1,6 +1,7 @@
 // Copyright sealflow authors.
 #include "pdf_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <string_view>
@@ -289,6 +290,47 @@ void WritePages(PdfMemDocument& doc, const std::vector<compose::Page>& pages,
     resources->GetDictionary().AddKey("Font", font_dict);
   }
   for (auto& subset : subsets) subset->Finish(doc, compress_fonts);
+}
+
+void WriteEmptySignatureFields(PdfMemDocument& doc, const std::vector<SignatureBlock>& blocks) {
+  if (blocks.empty()) return;
+  PdfVecObjects& objects = doc.GetObjects();
+  PdfArray fields;
+  for (const SignatureBlock& block : blocks) {
+    if (block.page < 0 || block.page >= doc.GetPageCount()) {
+      PODOFO_RAISE_ERROR_INFO(ePdfError_PageNotFound, "signature block on a missing page");
+    }
+    PdfPage* page = doc.GetPage(block.page);
+    // One object is both the terminal field and its widget (ISO 32000-1 12.5.6.19 allows the
+    // merge; every signer and viewer handles it).
+    PdfObject* field = objects.CreateObject("Annot");
+    PdfDictionary& dict = field->GetDictionary();
+    dict.AddKey("Subtype", PdfName("Widget"));
+    dict.AddKey("FT", PdfName("Sig"));
+    // ASCII names (all of ours) stay PDFDocEncoding; anything else becomes UTF-16BE.
+    const bool ascii = std::all_of(block.field_name.begin(), block.field_name.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    dict.AddKey("T", ascii ? PdfString(block.field_name)
+                           : PdfString(reinterpret_cast<const pdf_utf8*>(block.field_name.c_str())));
+    PdfArray rect;
+    for (double v : {block.x, block.y, block.x + block.width, block.y + block.height}) {
+      rect.push_back(PdfObject(v));
+    }
+    dict.AddKey("Rect", rect);
+    dict.AddKey("F", Int(4));  // Print
+    dict.AddKey("P", page->GetObject()->Reference());
+    PdfObject* annots = page->GetObject()->GetDictionary().GetKey("Annots");
+    if (annots == nullptr || !annots->IsArray()) {
+      page->GetObject()->GetDictionary().AddKey("Annots", PdfArray());
+      annots = page->GetObject()->GetDictionary().GetKey("Annots");
+    }
+    annots->GetArray().push_back(field->Reference());
+    fields.push_back(field->Reference());
+  }
+  PdfObject* acroform = objects.CreateObject();
+  acroform->GetDictionary().AddKey("Fields", fields);
+  acroform->GetDictionary().AddKey("SigFlags", Int(1));  // SignaturesExist
+  doc.GetCatalog()->GetDictionary().AddKey("AcroForm", acroform->Reference());
 }
 
 }  // namespace sealflow::forms::pdf

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "composer.h"
+#include "forms/renderer.h"
 #include "layout.h"
 
 namespace sealflow::forms::pdf {
@@ -36,5 +37,13 @@ struct FontSource {
 // compress_fonts: Flate-compress the font programs (see RendererOptions::compress_fonts).
 void WritePages(PoDoFo::PdfMemDocument& doc, const std::vector<compose::Page>& pages,
                 const std::array<const FontSource*, 2>& fonts, bool compress_fonts);
+
+// An empty signature field for every block (AcroForm /Fields, /FT /Sig, /T = field name, no
+// /V), merged with its widget annotation (/Rect = the block, /F Print, on the block's page), and
+// /SigFlags 1 (the document has signature fields). A signer fills the prepared field in an
+// incremental update, so what each party signs shows where it signs before anyone has signed.
+// Throws PoDoFo::PdfError on PoDoFo failures (e.g. a block on a page that does not exist).
+void WriteEmptySignatureFields(PoDoFo::PdfMemDocument& doc,
+                               const std::vector<SignatureBlock>& blocks);
 
 }  // namespace sealflow::forms::pdf

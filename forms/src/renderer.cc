@@ -15,6 +15,7 @@
 #include "document_type.h"
 #include "forms/error.h"
 #include "pdf_writer.h"
+#include "ttf_subset.h"
 #include "xml_util.h"
 
 namespace sealflow::forms {
@@ -120,7 +121,7 @@ class RendererImpl final : public Renderer {
     form.signature_blocks = composer.signature_blocks();
     form.page_count = static_cast<int>(pages.size());
     try {
-      form.pdf = Write(pages, meta, xml_text);
+      form.pdf = Write(pages, meta, xml_text, form.signature_blocks);
     } catch (const PoDoFo::PdfError& error) {
       throw FormsError(FormsErrorCode::kRender,
                        std::string("PoDoFo: ") + PoDoFo::PdfError::ErrorName(error.GetError()));
@@ -130,11 +131,12 @@ class RendererImpl final : public Renderer {
 
  private:
   std::string Write(const std::vector<compose::Page>& pages, const Meta& meta,
-                    std::string_view source) const {
+                    std::string_view source, const std::vector<SignatureBlock>& blocks) const {
     using namespace PoDoFo;
     PdfMemDocument doc;
     doc.SetPdfVersion(ePdfVersion_1_7);
     pdf::WritePages(doc, pages, {&fonts_[0], &fonts_[1]}, options_.compress_fonts);
+    pdf::WriteEmptySignatureFields(doc, blocks);
 
     // The source XML as an associated file (PDF 2.0 / PDF/A-3 style): /EmbeddedFiles name tree
     // entry, /AF on the catalog, /AFRelationship /Source, MIME subtype on the stream.
@@ -208,10 +210,17 @@ pdf::FontSource LoadFont(const std::string& dir, std::size_t index) {
       }
     }
     if (font.base_name.empty()) font.base_name = "Font" + std::to_string(index);
+    // Advance widths from hmtx (what a viewer uses for /W), through the cmap FreeType already
+    // parsed: the same numbers as loading each glyph, without decoding 2 x 65k outlines.
+    ttf::Font parsed(font.bytes);
+    const double scale = 1000.0 / parsed.units_per_em();
     std::vector<float> widths(0x10000, 0.0f);
     for (char32_t c = 0x20; c < 0x10000; ++c) {
       if (c >= 0xD800 && c <= 0xDFFF) continue;
-      widths[c] = static_cast<float>(metrics.UnicodeCharWidth(static_cast<unsigned short>(c)));
+      long gid = metrics.GetGlyphId(static_cast<long>(c));
+      if (gid < 0 || gid >= parsed.glyph_count()) gid = 0;
+      widths[c] = static_cast<float>(
+          parsed.Metric(static_cast<std::uint16_t>(gid)).advance * scale);
     }
     font.widths = layout::FontWidths(std::move(widths), 1000.0f);
   } catch (const PdfError& error) {

@@ -122,6 +122,8 @@ Font::Font(std::string_view bytes) : bytes_(bytes) {
   std::uint16_t loca_format = U16(head, 50);
   if (loca_format > 1) Malformed("bad indexToLocFormat");
   long_loca_ = loca_format == 1;
+  units_per_em_ = U16(head, 18);
+  if (units_per_em_ < 16 || units_per_em_ > 16384) Malformed("bad unitsPerEm");
   num_glyphs_ = U16(Bytes(maxp_), 4);
   num_hmetrics_ = U16(Bytes(hhea_), 34);
   if (num_glyphs_ == 0) Malformed("no glyphs");

@@ -33,6 +33,7 @@ class Font {
   explicit Font(std::string_view bytes);
 
   std::uint16_t glyph_count() const { return num_glyphs_; }
+  std::uint16_t units_per_em() const { return units_per_em_; }
 
   // Glyph gid's glyf data as stored (empty for a glyph without outline). Throws on a bad loca.
   std::string_view GlyphData(std::uint16_t gid) const;
@@ -69,6 +70,7 @@ class Font {
   Table head_, hhea_, maxp_, hmtx_, loca_, glyf_, cvt_, fpgm_, prep_;
   std::uint16_t num_glyphs_ = 0;
   std::uint16_t num_hmetrics_ = 0;
+  std::uint16_t units_per_em_ = 0;
   bool long_loca_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <limits>
@@ -13,7 +14,9 @@
 #include "credentials_impl.h"
 #include "openssl_util.h"
 #include "pdf_util.h"
+#include "seal.h"
 #include "signing/error.h"
+#include "timestamp_internal.h"
 
 namespace sealflow::signing {
 namespace {
@@ -241,12 +244,155 @@ using EvpMdPtr = std::unique_ptr<EVP_MD, EvpMdDeleter>;
 // (ECDSA) without making /Contents, which every verifier parses, much larger than the CMS.
 constexpr std::size_t kReserveMargin = 256;
 
-bool FieldExists(PoDoFo::PdfMemDocument& doc, const std::string& name) {
-  bool found = false;
-  pdf::ForEachField(doc, [&](const std::string& field_name, PoDoFo::PdfObject*) {
-    found = found || field_name == name;
+// The terminal field whose fully qualified name is `name` (nullptr if none).
+PoDoFo::PdfObject* FindField(PoDoFo::PdfMemDocument& doc, const std::string& name) {
+  PoDoFo::PdfObject* found = nullptr;
+  pdf::ForEachField(doc, [&](const std::string& field_name, PoDoFo::PdfObject* field) {
+    if (found == nullptr && field_name == name) found = field;
   });
   return found;
+}
+
+bool IsName(PoDoFo::PdfObject* object, const char* name) {
+  return object != nullptr && object->IsName() && object->GetName().GetName() == name;
+}
+
+// Whether any signature field carries a value (a signature).
+bool HasSignature(PoDoFo::PdfMemDocument& doc) {
+  bool found = false;
+  pdf::ForEachField(doc, [&](const std::string&, PoDoFo::PdfObject* field) {
+    found = found || (IsName(pdf::Get(doc.GetObjects(), field, "FT"), "Sig") &&
+                      pdf::Get(doc.GetObjects(), field, "V") != nullptr);
+  });
+  return found;
+}
+
+// The /P of the document's certification signature (catalog /Perms /DocMDP), 0 if none.
+PoDoFo::pdf_int64 CertificationPermissions(PoDoFo::PdfMemDocument& doc) {
+  PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+  PoDoFo::PdfObject* sig =
+      pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "Perms"), "DocMDP");
+  PoDoFo::PdfObject* references = pdf::Get(objects, sig, "Reference");
+  if (references == nullptr || !references->IsArray()) return sig == nullptr ? 0 : 2;
+  for (PoDoFo::PdfObject& entry : references->GetArray()) {
+    PoDoFo::PdfObject* ref = pdf::Resolve(objects, &entry);
+    if (!IsName(pdf::Get(objects, ref, "TransformMethod"), "DocMDP")) continue;
+    PoDoFo::PdfObject* p = pdf::Get(objects, pdf::Get(objects, ref, "TransformParams"), "P");
+    return p != nullptr && p->IsNumber() ? p->GetNumber() : 2;  // /P defaults to 2
+  }
+  return 2;
+}
+
+// The widget of a terminal field: the field itself when merged with it, else its first kid.
+PoDoFo::PdfObject* WidgetOf(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObject* field) {
+  if (IsName(pdf::Get(objects, field, "Subtype"), "Widget")) return field;
+  PoDoFo::PdfObject* kids = pdf::Get(objects, field, "Kids");
+  if (kids != nullptr && kids->IsArray() && !kids->GetArray().empty()) {
+    PoDoFo::PdfObject* kid = pdf::Resolve(objects, &kids->GetArray()[0]);
+    if (kid != nullptr && kid->IsDictionary()) return kid;
+  }
+  throw SigningError(SigningErrorCode::kArgument, "the signature field has no widget");
+}
+
+// A widget's /Rect as x, y, width, height (all zero if absent or malformed).
+PoDoFo::PdfRect WidgetRect(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObject* widget) {
+  PoDoFo::PdfObject* rect = pdf::Get(objects, widget, "Rect");
+  if (rect == nullptr || !rect->IsArray() || rect->GetArray().size() != 4) {
+    return PoDoFo::PdfRect(0, 0, 0, 0);
+  }
+  double v[4];
+  for (std::size_t i = 0; i < 4; ++i) {
+    PoDoFo::PdfObject* n = pdf::Resolve(objects, &rect->GetArray()[i]);
+    if (n == nullptr || !(n->IsReal() || n->IsNumber())) return PoDoFo::PdfRect(0, 0, 0, 0);
+    v[i] = n->GetReal();
+  }
+  return PoDoFo::PdfRect(std::min(v[0], v[2]), std::min(v[1], v[3]), std::abs(v[2] - v[0]),
+                         std::abs(v[3] - v[1]));
+}
+
+void SetNormalAppearance(PoDoFo::PdfObject* widget, const PoDoFo::PdfReference& appearance) {
+  PoDoFo::PdfDictionary ap;
+  ap.AddKey("N", appearance);
+  widget->GetDictionary().AddKey("AP", ap);
+}
+
+// What PdfSignatureField::SetSignature writes, which PdfSignOutputDevice looks for: a /ByteRange
+// placeholder and the beacon in <> as /Contents.
+void SetSignaturePlaceholder(PoDoFo::PdfDictionary& sig, const PoDoFo::PdfData& beacon) {
+  const std::string contents = "<" + beacon.data() + ">";
+  sig.AddKey("ByteRange",
+             PoDoFo::PdfVariant(PoDoFo::PdfData("[ 0 1234567890 1234567890 1234567890]")));
+  sig.AddKey(PoDoFo::PdfName::KeyContents,
+             PoDoFo::PdfVariant(PoDoFo::PdfData(contents.c_str(), contents.size())));
+}
+
+// Every field named in lock_fields exists ("all" alone locks every field).
+void CheckLockFields(PoDoFo::PdfMemDocument& doc, const SignRequest& request) {
+  const std::vector<std::string>& names = request.lock_fields;
+  if (names.size() == 1 && names[0] == "all") return;
+  for (const std::string& name : names) {
+    if (name == "all") {
+      throw SigningError(SigningErrorCode::kArgument, "\"all\" cannot be combined with names");
+    }
+    if (name != request.field_name && FindField(doc, name) == nullptr) {
+      throw SigningError(SigningErrorCode::kArgument, "no field " + name + " to lock");
+    }
+  }
+}
+
+PoDoFo::PdfDictionary TransformParams() {
+  PoDoFo::PdfDictionary params;
+  params.AddKey("Type", PoDoFo::PdfName("TransformParams"));
+  params.AddKey("V", PoDoFo::PdfName("1.2"));
+  return params;
+}
+
+// /Reference: DocMDP for a certification (and the catalog's /Perms), FieldMDP for field locks
+// (and the field's /Lock). ISO 32000-1 12.8.2.2 and 12.8.2.4.
+void AddReferences(PoDoFo::PdfMemDocument& doc, const SignRequest& request,
+                   PoDoFo::PdfObject* field, PoDoFo::PdfObject* sig) {
+  using namespace PoDoFo;
+  PdfArray references;
+  if (request.certify != DocMdp::kNone) {
+    PdfDictionary params = TransformParams();
+    params.AddKey("P", PdfObject(static_cast<pdf_int64>(request.certify)));
+    PdfDictionary reference;
+    reference.AddKey("Type", PdfName("SigRef"));
+    reference.AddKey("TransformMethod", PdfName("DocMDP"));
+    reference.AddKey("TransformParams", params);
+    references.push_back(reference);
+    PdfDictionary& catalog = doc.GetCatalog()->GetDictionary();
+    PdfObject* perms = pdf::Get(doc.GetObjects(), doc.GetCatalog(), "Perms");
+    PdfDictionary merged =
+        perms != nullptr && perms->IsDictionary() ? perms->GetDictionary() : PdfDictionary();
+    merged.AddKey("DocMDP", sig->Reference());
+    catalog.AddKey("Perms", merged);
+  }
+  if (!request.lock_fields.empty()) {
+    PdfDictionary lock;
+    const bool all = request.lock_fields.size() == 1 && request.lock_fields[0] == "all";
+    lock.AddKey("Action", PdfName(all ? "All" : "Include"));
+    if (!all) {
+      PdfArray fields;
+      for (const std::string& name : request.lock_fields) fields.push_back(Utf8String(name));
+      lock.AddKey("Fields", fields);
+    }
+    PdfDictionary params = TransformParams();
+    for (const auto& [key, value] : lock.GetKeys()) params.AddKey(key, *value);
+    PdfDictionary reference;
+    reference.AddKey("Type", PdfName("SigRef"));
+    reference.AddKey("TransformMethod", PdfName("FieldMDP"));
+    reference.AddKey("TransformParams", params);
+    reference.AddKey("Data", doc.GetCatalog()->Reference());
+    references.push_back(reference);
+    // The field's lock dictionary (an indirect object, 12.7.4.5) states the same set.
+    PdfObject* lock_object = doc.GetObjects().CreateObject("SigFieldLock");
+    for (const auto& [key, value] : lock.GetKeys()) {
+      lock_object->GetDictionary().AddKey(key, *value);
+    }
+    field->GetDictionary().AddKey("Lock", lock_object->Reference());
+  }
+  if (!references.empty()) sig->GetDictionary().AddKey("Reference", references);
 }
 
 // After loading for update, PoDoFo invents an Info dictionary dated "now" (local time) for a
@@ -270,7 +416,9 @@ class PdfSigner final : public Signer {
         cms_(credentials_.impl(), sha256_.get()),
         // SignerOptions::reserved_signature_bytes is the most that is reserved: /Contents gets
         // the CMS size of these credentials plus a margin, if that is less.
-        reserved_(std::min(options.reserved_signature_bytes, cms_.size_hint() + kReserveMargin)) {}
+        reserved_(std::min(options.reserved_signature_bytes, cms_.size_hint() + kReserveMargin) +
+                  // B-T: the token plus its attribute's framing (OID, SET, [1]).
+                  (options.timestamp ? options.timestamp->TokenSizeEstimate() + 64 : 0)) {}
 
   std::string Sign(std::string_view pdf, const SignRequest& request) const override {
     if (request.field_name.empty()) {
@@ -303,40 +451,90 @@ class PdfSigner final : public Signer {
     PdfMemDocument doc;
     // The document reads `pdf` in place (no copies) for as long as it lives.
     doc.LoadFromDevice(pdf::InputDeviceOver(pdf), /*bForUpdate=*/true);
-    if (request.page < 0 || request.page >= doc.GetPageCount()) {
+    PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* existing = FindField(doc, request.field_name);
+    const bool certified_locked = CertificationPermissions(doc) == 1;
+    if (certified_locked) {
       throw SigningError(SigningErrorCode::kArgument,
-                         "page " + std::to_string(request.page) + " does not exist");
+                         "the document is certified with no changes allowed (DocMDP P1)");
     }
-    if (FieldExists(doc, request.field_name)) {
+    if (request.certify != DocMdp::kNone && HasSignature(doc)) {
       throw SigningError(SigningErrorCode::kArgument,
-                         "field " + request.field_name + " exists already");
+                         "a certification must be the document's first signature");
     }
+    CheckLockFields(doc, request);
     const std::string date = PdfDateUtc(options_.clock());
     PinNewInfoDates(doc, date);
 
     PdfAcroForm* acroform = doc.GetAcroForm(true, ePdfAcroFormDefaultAppearance_None);
     acroform->GetObject()->GetDictionary().AddKey(PdfName("SigFlags"), PdfObject(pdf_int64{3}));
-    PdfPage* page = doc.GetPage(request.page);
-    const bool visible = request.width > 0 && request.height > 0;
-    const PdfRect rect = visible ? PdfRect(request.x, request.y, request.width, request.height)
-                                 : PdfRect(0, 0, 0, 0);
-    PdfAnnotation* widget = page->CreateAnnotation(ePdfAnnotation_Widget, rect);
-    widget->SetFlags(ePdfAnnotationFlags_Print);
-    PdfSignatureField field(widget, acroform, &doc);
-    if (visible) {
+    PdfObject* field_object = nullptr;
+    PdfObject* widget_object = nullptr;
+    PdfObject* sig_object = nullptr;
+    PdfRect rect(0, 0, 0, 0);
+    // Keeps the new field's PoDoFo wrapper alive while its objects are edited.
+    std::unique_ptr<PdfSignatureField> new_field;
+    if (existing != nullptr) {
+      // A prepared field: sign it in place, keeping its widget and rectangle.
+      if (!IsName(pdf::Get(objects, existing, "FT"), "Sig")) {
+        throw SigningError(SigningErrorCode::kArgument,
+                           "field " + request.field_name + " is not a signature field");
+      }
+      if (existing->GetDictionary().HasKey("V")) {
+        throw SigningError(SigningErrorCode::kArgument,
+                           "field " + request.field_name + " is signed already");
+      }
+      field_object = existing;
+      widget_object = WidgetOf(objects, existing);
+      rect = WidgetRect(objects, widget_object);
+      sig_object = objects.CreateObject("Sig");
+      sig_object->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("Adobe.PPKLite"));
+      field_object->GetDictionary().AddKey("V", sig_object->Reference());
+    } else {
+      if (request.page < 0 || request.page >= doc.GetPageCount()) {
+        throw SigningError(SigningErrorCode::kArgument,
+                           "page " + std::to_string(request.page) + " does not exist");
+      }
+      PdfPage* page = doc.GetPage(request.page);
+      const bool visible = request.width > 0 && request.height > 0;
+      rect = visible ? PdfRect(request.x, request.y, request.width, request.height)
+                     : PdfRect(0, 0, 0, 0);
+      PdfAnnotation* widget = page->CreateAnnotation(ePdfAnnotation_Widget, rect);
+      widget->SetFlags(ePdfAnnotationFlags_Print);
+      new_field = std::make_unique<PdfSignatureField>(widget, acroform, &doc);
+      new_field->SetFieldName(Utf8String(request.field_name));
+      field_object = new_field->GetFieldObject();
+      widget_object = widget->GetObject();
+      sig_object = new_field->GetSignatureObject();
+    }
+    if (sig_object == nullptr || widget_object == nullptr) {
+      throw SigningError(SigningErrorCode::kPdf, "no signature or widget object");
+    }
+    // PoDoFo dates the new field/annotation (/M) with the local "now"; use the signing clock.
+    widget_object->GetDictionary().AddKey(PdfName("M"), PdfString(date));
+    const bool visible = rect.GetWidth() > 0 && rect.GetHeight() > 0;
+    if (request.seal) {
+      if (!visible) {
+        throw SigningError(SigningErrorCode::kArgument,
+                           "a seal needs a signature field with a rectangle");
+      }
+      PdfObject* appearance = seal::CreateAppearance(doc, rect.GetWidth(), rect.GetHeight(),
+                                                     SealTextFor(*request.seal, date));
+      SetNormalAppearance(widget_object, appearance->Reference());
+    } else if (visible && !widget_object->GetDictionary().HasKey("AP")) {
       // An empty appearance: the visible signature block is drawn by the form itself; the
       // widget only marks where it is. Viewers want /AP on every visible widget.
-      PdfXObject appearance(PdfRect(0, 0, request.width, request.height), &doc);
-      field.SetAppearanceStream(&appearance);
+      PdfXObject appearance(PdfRect(0, 0, rect.GetWidth(), rect.GetHeight()), &doc);
+      SetNormalAppearance(widget_object, appearance.GetObject()->Reference());
     }
-    field.SetFieldName(Utf8String(request.field_name));
-    // PoDoFo dates the new field/annotation (/M) with the local "now"; use the signing clock.
-    widget->GetObject()->GetDictionary().AddKey(PdfName("M"), PdfString(date));
-    if (!request.reason.empty()) field.SetSignatureReason(Utf8String(request.reason));
-    if (!request.location.empty()) field.SetSignatureLocation(Utf8String(request.location));
-    PdfDictionary& sig_dict = field.GetSignatureObject()->GetDictionary();
+    PdfDictionary& sig_dict = sig_object->GetDictionary();
+    if (!request.reason.empty()) sig_dict.AddKey("Reason", Utf8String(request.reason));
+    if (!request.location.empty()) sig_dict.AddKey("Location", Utf8String(request.location));
     sig_dict.AddKey(PdfName("M"), PdfString(date));
     sig_dict.AddKey(PdfName("SubFilter"), PdfName("ETSI.CAdES.detached"));
+    AddReferences(doc, request, field_object, sig_object);
+    // Fonts used by a seal appearance are written as subsets now that every glyph is known.
+    doc.EmbedSubsetFonts();
 
     // The output is the original bytes, then the update PoDoFo appends; room for it all up front
     // so that nothing is copied again while PoDoFo writes. The device refuses writes into the
@@ -348,7 +546,7 @@ class PdfSigner final : public Signer {
     pdf::StringOutputDevice device(out);
     PdfSignOutputDevice sign_device(&device);
     sign_device.SetSignatureSize(reserved);
-    field.SetSignature(*sign_device.GetSignatureBeacon());
+    SetSignaturePlaceholder(sig_dict, *sign_device.GetSignatureBeacon());
     doc.WriteUpdate(&sign_device, /*bTruncate=*/false);
     if (!sign_device.HasSignaturePosition()) {
       throw SigningError(SigningErrorCode::kPdf, "signature placeholder not found in the output");
@@ -370,7 +568,8 @@ class PdfSigner final : public Signer {
               EVP_DigestUpdate(md.get(), out.data() + start2, length2) == 1 &&
               EVP_DigestFinal_ex(md.get(), digest, nullptr) == 1,
           kCrypto, "SHA-256 of the byte ranges");
-    const std::string cms = cms_.Build(credentials_.impl(), sha256_.get(), digest);
+    std::string cms = cms_.Build(credentials_.impl(), sha256_.get(), digest);
+    if (options_.timestamp) cms = AddSignatureTimestamp(cms, *options_.timestamp);  // B-T
     if (cms.size() > reserved) {
       throw SigningError(SigningErrorCode::kArgument,
                          "the CMS (" + std::to_string(cms.size()) +
@@ -387,6 +586,28 @@ class PdfSigner final : public Signer {
     }
     std::memset(hex, '0', 2 * (reserved - cms.size()));
     return out;
+  }
+
+  // The seal's text, defaults filled from the certificate and the signing date.
+  seal::SealText SealTextFor(const SealAppearance& appearance, const std::string& pdf_date) const {
+    if (appearance.font_path.empty()) {
+      throw SigningError(SigningErrorCode::kArgument, "a seal needs SealAppearance::font_path");
+    }
+    seal::SealText text;
+    text.font_path = appearance.font_path;
+    text.organization = appearance.organization;
+    if (text.organization.empty()) {
+      text.organization = ossl::NameEntry(
+          X509_get_subject_name(credentials_.impl().certificate.get()), NID_organizationName);
+    }
+    text.purpose = appearance.purpose;
+    text.signer_name =
+        appearance.signer_name.empty() ? credentials_.CommonName() : appearance.signer_name;
+    // "D:YYYYMMDD..." → "YYYY-MM-DD".
+    text.date = appearance.date.empty() ? pdf_date.substr(2, 4) + "-" + pdf_date.substr(6, 2) +
+                                              "-" + pdf_date.substr(8, 2)
+                                        : appearance.date;
+    return text;
   }
 
   Credentials credentials_;

@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <set>
+
 #include <algorithm>
 #include <cstring>
 #include <ctime>
@@ -13,8 +15,10 @@
 #include <mutex>
 #include <sstream>
 
+#include "difference.h"
 #include "openssl_util.h"
 #include "pdf_util.h"
+#include "revision.h"
 #include "signing/error.h"
 
 namespace sealflow::signing {
@@ -22,11 +26,24 @@ namespace {
 
 using PoDoFo::PdfObject;
 
+struct PodofoFree {
+  void operator()(char* p) const noexcept { PoDoFo::podofo_free(p); }
+};
+
 constexpr const char* kNotPdf = "不是 PDF 文件 / not a PDF";
 constexpr const char* kNoSignature = "没有签名 / no signature";
 constexpr const char* kModifiedAfterSigning =
-    "签名后文档被修改 / document modified after signing (incremental update after this "
-    "signature)";
+    "签名后文档被修改 / document modified after signing (MODIFIED_AFTER_SIGNING)";
+
+using X509CrlPtr = std::unique_ptr<X509_CRL, ossl::Deleter<X509_CRL, X509_CRL_free>>;
+
+// What one signature check needs from the document as a whole.
+struct DocumentContext {
+  const pdf::RevisionScan& scan;
+  PoDoFo::PdfMemDocument& doc;
+  std::vector<X509_CRL*> dss_crls;  // owned by `owned_crls`
+  std::vector<X509CrlPtr> owned_crls;
+};
 
 Verdict Worst(Verdict a, Verdict b) {
   auto rank = [](Verdict v) {
@@ -254,14 +271,32 @@ class CertificateCache {
   mutable std::map<std::string, ossl::X509Ptr, std::less<>> certs_;
 };
 
+// The ETSI sub-indication of an X509_verify_cert error.
+const char* ChainErrorSubIndication(int error) {
+  switch (error) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "OUT_OF_BOUNDS_NO_POE";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "NOT_YET_VALID";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return "NO_CERTIFICATE_CHAIN_FOUND";
+    default:
+      return "CHAIN_CONSTRAINTS_FAILURE";
+  }
+}
+
 const char* ChainErrorFinding(int error) {
   switch (error) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
-      return "签名者证书在签名时间已过期 / a certificate in the chain had expired at the signing "
-             "time";
+      return "证书链中的证书在验证时间已过期 / a certificate in the chain has expired at the "
+             "validation time (OUT_OF_BOUNDS_NO_POE)";
     case X509_V_ERR_CERT_NOT_YET_VALID:
-      return "签名者证书在签名时间尚未生效 / a certificate in the chain was not yet valid at the "
-             "signing time";
+      return "证书链中的证书在验证时间尚未生效 / a certificate in the chain is not yet valid at "
+             "the validation time (NOT_YET_VALID)";
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
@@ -276,8 +311,12 @@ const char* ChainErrorFinding(int error) {
 
 class PdfVerifier final : public Verifier {
  public:
-  PdfVerifier(ossl::X509StorePtr store, bool has_anchors, const VerifierOptions& options)
-      : store_(std::move(store)), has_anchors_(has_anchors), clock_(options.clock) {}
+  PdfVerifier(ossl::X509StorePtr store, bool has_anchors, std::vector<X509CrlPtr> crls,
+              const VerifierOptions& options)
+      : store_(std::move(store)),
+        has_anchors_(has_anchors),
+        crls_(std::move(crls)),
+        clock_(options.clock) {}
 
   VerificationReport Verify(std::string_view pdf) const override {
     try {
@@ -332,6 +371,8 @@ class PdfVerifier final : public Verifier {
                         : std::string(kNotPdf) + " (" + pdf::Describe(e) + ")");
       return report;
     }
+    const pdf::RevisionScan scan = pdf::FindRevisions(pdf);
+    report.revisions = static_cast<int>(scan.revisions.size());
     if (found.empty() && pdf.find("/ByteRange") != std::string_view::npos) {
       // Signature bytes are there but no signature field leads to them: a damaged or tampered
       // file must not pass as merely "unsigned".
@@ -346,36 +387,125 @@ class PdfVerifier final : public Verifier {
       report.findings.push_back(kNoSignature);
       return report;
     }
+    if (scan.too_many) {
+      report.verdict = Verdict::kInvalid;
+      report.findings.push_back("修订版过多 / too many revisions (more than " +
+                                std::to_string(pdf::kMaxRevisions) + ")");
+      return report;
+    }
+    DocumentContext context{scan, doc, {}, {}};
+    LoadDssCrls(doc, context);
     report.verdict = Verdict::kValid;
     for (const Found& f : found) {
       SignatureReport sig;
       sig.field_name = f.name;
       try {
-        VerifyOne(pdf, doc.GetObjects(), f.value, sig);
+        VerifyOne(pdf, context, f.value, sig);
       } catch (const PoDoFo::PdfError& e) {
         sig.verdict = Verdict::kInvalid;
+        sig.sub_indication = "FORMAT_FAILURE";
         sig.findings.push_back("签名字典损坏 / damaged signature dictionary (" + pdf::Describe(e) +
                                ")");
       } catch (const SigningError& e) {
         sig.verdict = Verdict::kIndeterminate;
+        sig.sub_indication = "SIG_CONSTRAINTS_FAILURE";
         sig.findings.push_back(std::string("验证出错 / verification error: ") + e.what());
       }
       ERR_clear_error();
-      report.verdict = Worst(report.verdict, sig.verdict);
       report.signatures.push_back(std::move(sig));
+    }
+    CheckOverlaps(report.signatures);
+    for (SignatureReport& sig : report.signatures) {
+      SetIndication(sig);
+      report.verdict = Worst(report.verdict, sig.verdict);
     }
     return report;
   }
 
+  static void SetIndication(SignatureReport& sig) {
+    switch (sig.verdict) {
+      case Verdict::kValid:
+        sig.indication = Indication::kTotalPassed;
+        sig.sub_indication.clear();
+        break;
+      case Verdict::kInvalid:
+        sig.indication = Indication::kTotalFailed;
+        if (sig.sub_indication.empty()) sig.sub_indication = "FORMAT_FAILURE";
+        break;
+      case Verdict::kIndeterminate:
+        sig.indication = Indication::kIndeterminate;
+        if (sig.sub_indication.empty()) sig.sub_indication = "SIG_CONSTRAINTS_FAILURE";
+        break;
+    }
+  }
+
+  // Two signatures must not sign the same revision nor have overlapping /Contents gaps: each
+  // signature is its own incremental update.
+  static void CheckOverlaps(std::vector<SignatureReport>& signatures) {
+    auto fail = [](SignatureReport& sig, const std::string& other) {
+      if (sig.verdict != Verdict::kInvalid) sig.sub_indication = "FORMAT_FAILURE";
+      sig.verdict = Verdict::kInvalid;
+      sig.findings.push_back("与签名 " + other +
+                             " 的签名范围重叠 / its ByteRange overlaps signature " + other +
+                             " (same revision or overlapping /Contents)");
+    };
+    for (std::size_t i = 0; i < signatures.size(); ++i) {
+      for (std::size_t j = i + 1; j < signatures.size(); ++j) {
+        SignatureReport& a = signatures[i];
+        SignatureReport& b = signatures[j];
+        if (a.byte_range.size() != 4 || b.byte_range.size() != 4) continue;
+        const bool same_revision = a.revision != 0 && a.revision == b.revision;
+        const bool gaps_overlap =
+            a.byte_range[1] < b.byte_range[2] && b.byte_range[1] < a.byte_range[2];
+        if (same_revision || gaps_overlap) {
+          fail(a, b.field_name);
+          fail(b, a.field_name);
+        }
+      }
+    }
+  }
+
+  // The CRLs of the document's DSS (/DSS /CRLs: streams of DER CRLs); unparsable ones are
+  // skipped (an attacker's DSS cannot make us fail, only a CRL that verifies counts).
+  static void LoadDssCrls(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
+    PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), "CRLs");
+    if (list == nullptr || !list->IsArray()) return;
+    std::size_t count = 0;
+    for (PdfObject& item : list->GetArray()) {
+      if (++count > 256) break;
+      PdfObject* stream = pdf::Resolve(objects, &item);
+      if (stream == nullptr || !stream->HasStream()) continue;
+      try {
+        char* buffer = nullptr;
+        PoDoFo::pdf_long length = 0;
+        stream->GetStream()->GetFilteredCopy(&buffer, &length);
+        std::unique_ptr<char, PodofoFree> owner(buffer);
+        const auto* cursor = reinterpret_cast<const unsigned char*>(buffer);
+        X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(length)));
+        if (crl) {
+          context.dss_crls.push_back(crl.get());
+          context.owned_crls.push_back(std::move(crl));
+        }
+      } catch (const PoDoFo::PdfError&) {
+      }
+      ERR_clear_error();
+    }
+  }
+
   // Fills `sig`; its verdict is decided here.
-  void VerifyOne(std::string_view pdf, PoDoFo::PdfVecObjects& objects, PdfObject* value,
+  void VerifyOne(std::string_view pdf, DocumentContext& context, PdfObject* value,
                  SignatureReport& sig) const {
-    auto invalid = [&](std::string finding) {
+    PoDoFo::PdfVecObjects& objects = context.doc.GetObjects();
+    // The first reason decides the sub-indication; a failure outranks an indeterminate one.
+    auto invalid = [&](std::string finding, const char* sub = "FORMAT_FAILURE") {
+      if (sig.verdict != Verdict::kInvalid) sig.sub_indication = sub;
       sig.verdict = Verdict::kInvalid;
       sig.findings.push_back(std::move(finding));
     };
     bool indeterminate = false;
-    auto doubtful = [&](std::string finding) {
+    auto doubtful = [&](std::string finding, const char* sub) {
+      if (!indeterminate && sig.verdict != Verdict::kInvalid) sig.sub_indication = sub;
       indeterminate = true;
       sig.findings.push_back(std::move(finding));
     };
@@ -383,12 +513,16 @@ class PdfVerifier final : public Verifier {
     if (PdfObject* sub = pdf::Get(objects, value, "SubFilter"); sub != nullptr && sub->IsName()) {
       sig.sub_filter = sub->GetName().GetName();
     }
-    time_t check_time = std::chrono::system_clock::to_time_t(clock_());
+    // Certificates are checked now: /M is the signer's claim, not a proof of existence.
+    const time_t check_time = std::chrono::system_clock::to_time_t(clock_());
+    time_t claimed_time = 0;
+    bool has_claimed_time = false;
     if (PdfObject* m = pdf::Get(objects, value, "M"); m != nullptr && m->IsString()) {
       time_t t;
       if (ParsePdfDate(m->GetString().GetStringUtf8(), t)) {
         sig.signing_time = IsoUtc(t);
-        check_time = t;
+        claimed_time = t;
+        has_claimed_time = true;
       } else {
         sig.findings.push_back("签名时间 /M 无法解析 / unparsable signing time /M");
       }
@@ -439,6 +573,24 @@ class PdfVerifier final : public Verifier {
     }
     sig.covers_whole_document = br[2] + br[3] == size;
 
+    // --- The revision it signs: the signed prefix ends exactly at one revision's %%EOF, and
+    // its /Contents lies inside that revision (after the previous one's end).
+    const int revision =
+        pdf::RevisionEndingAt(context.scan, static_cast<std::size_t>(br[2] + br[3]));
+    if (revision < 0) {
+      return invalid(
+          "签名范围未在某个修订版的 %%EOF 处结束 / the signed bytes do not end exactly at a "
+          "revision's %%EOF");
+    }
+    sig.revision = revision + 1;
+    if (revision > 0 && static_cast<std::size_t>(br[1]) <
+                            context.scan.revisions[static_cast<std::size_t>(revision) - 1].end) {
+      return invalid(
+          "签名的 /Contents 不在它所签的修订版中 / this signature's /Contents is not in the "
+          "revision it signs");
+    }
+    sig.docmdp = CertificationLevel(context.doc, value);
+
     // --- The CMS.
     const std::size_t der_length = DerSequenceLength(cms_bytes);
     if (der_length == 0 || !std::all_of(cms_bytes.begin() + static_cast<std::ptrdiff_t>(der_length),
@@ -484,7 +636,7 @@ class PdfVerifier final : public Verifier {
     }
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
     if (sig.sub_filter != "ETSI.CAdES.detached" && sig.sub_filter != "adbe.pkcs7.detached") {
-      doubtful("不支持的 SubFilter / unsupported /SubFilter " + sig.sub_filter);
+      doubtful("不支持的 SubFilter / unsupported /SubFilter " + sig.sub_filter, "FORMAT_FAILURE");
     }
 
     // --- The signer certificate, from the CMS.
@@ -547,7 +699,8 @@ class PdfVerifier final : public Verifier {
     if (signer == nullptr) {
       doubtful(
           "CMS 中没有签名者证书 / signer certificate not in the CMS "
-          "(NO_SIGNING_CERTIFICATE_FOUND)");
+          "(NO_SIGNING_CERTIFICATE_FOUND)",
+          "NO_SIGNING_CERTIFICATE_FOUND");
     } else {
       CMS_SignerInfo_set1_signer_cert(si, signer);
       sig.signature_ok = CMS_SignerInfo_verify(si) == 1;
@@ -556,12 +709,16 @@ class PdfVerifier final : public Verifier {
     if (!sig.digest_ok) {
       invalid(
           "摘要不匹配：签名范围内容已被修改 / message digest mismatch: signed bytes were changed "
-          "(HASH_FAILURE)");
+          "(HASH_FAILURE)",
+          "HASH_FAILURE");
     }
     if (signer != nullptr && !sig.signature_ok) {
-      invalid("签名值无效 / the signature value does not verify (SIG_CRYPTO_FAILURE)");
+      invalid("签名值无效 / the signature value does not verify (SIG_CRYPTO_FAILURE)",
+              "SIG_CRYPTO_FAILURE");
     }
-    if (!sig.covers_whole_document) invalid(kModifiedAfterSigning);
+    // --- Difference analysis of what follows the signed revision (only if there is any).
+    if (sig.digest_ok)
+      CheckModifications(pdf, context, static_cast<std::size_t>(revision), sig, invalid);
 
     // --- ESS signing-certificate(-v2) must name the signer certificate (CAdES).
     if (signer != nullptr) CheckSigningCertificateAttribute(si, signer, sig, doubtful);
@@ -571,14 +728,20 @@ class PdfVerifier final : public Verifier {
       const uint32_t usage = X509_get_key_usage(signer);
       if ((usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
         doubtful(
-            "签名者证书不允许数字签名 / the signer certificate's key usage does not allow signing");
+            "签名者证书不允许数字签名 / the signer certificate's key usage does not allow signing "
+            "(CHAIN_CONSTRAINTS_FAILURE)",
+            "CHAIN_CONSTRAINTS_FAILURE");
       }
-      sig.chain_ok = CheckChain(signer, certs.get(), check_time, doubtful);
+      ossl::X509StackPtr chain;
+      sig.chain_ok = CheckChain(signer, certs.get(), check_time, chain, doubtful);
+      if (sig.chain_ok) {
+        CheckRevocation(chain.get(), context, has_claimed_time, claimed_time, sig, invalid,
+                        doubtful);
+      }
     }
 
     if (sig.verdict != Verdict::kInvalid) {
-      const bool valid = !indeterminate && sig.digest_ok && sig.signature_ok && sig.chain_ok &&
-                         sig.covers_whole_document;
+      const bool valid = !indeterminate && sig.digest_ok && sig.signature_ok && sig.chain_ok;
       sig.verdict = valid ? Verdict::kValid : Verdict::kIndeterminate;
     }
   }
@@ -592,7 +755,8 @@ class PdfVerifier final : public Verifier {
       if (sig.sub_filter == "ETSI.CAdES.detached") {
         doubtful(
             "缺少 signing-certificate-v2 属性 / signing-certificate-v2 attribute missing "
-            "(FORMAT_FAILURE)");
+            "(FORMAT_FAILURE)",
+            "FORMAT_FAILURE");
       }
       return;
     }
@@ -609,20 +773,23 @@ class PdfVerifier final : public Verifier {
     if (!ok) {
       doubtful(
           "signing-certificate-v2 属性与签名者证书不符 / signing-certificate-v2 does not match the "
-          "signer certificate (NO_SIGNING_CERTIFICATE_FOUND)");
+          "signer certificate (NO_SIGNING_CERTIFICATE_FOUND)",
+          "NO_SIGNING_CERTIFICATE_FOUND");
     }
   }
 
   template <typename Doubtful>
-  bool CheckChain(X509* signer, STACK_OF(X509) * untrusted, time_t at, Doubtful& doubtful) const {
+  bool CheckChain(X509* signer, STACK_OF(X509) * untrusted, time_t at, ossl::X509StackPtr& chain,
+                  Doubtful& doubtful) const {
     if (!has_anchors_) {
-      doubtful("未配置信任锚 / no trust anchors configured (NO_CERTIFICATE_CHAIN_FOUND)");
+      doubtful("未配置信任锚 / no trust anchors configured (NO_CERTIFICATE_CHAIN_FOUND)",
+               "NO_CERTIFICATE_CHAIN_FOUND");
       return false;
     }
     ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), signer, untrusted) != 1) {
       ERR_clear_error();
-      doubtful("无法检查证书链 / cannot check the certificate chain");
+      doubtful("无法检查证书链 / cannot check the certificate chain", "CHAIN_CONSTRAINTS_FAILURE");
       return false;
     }
     X509_STORE_CTX_set_time(ctx.get(), 0, at);
@@ -633,14 +800,134 @@ class PdfVerifier final : public Verifier {
       doubtful(finding != nullptr
                    ? std::string(finding)
                    : std::string("证书链验证失败 / certificate chain check failed: ") +
-                         X509_verify_cert_error_string(error));
+                         X509_verify_cert_error_string(error),
+               ChainErrorSubIndication(error));
+    } else {
+      chain.reset(X509_STORE_CTX_get1_chain(ctx.get()));
     }
     ERR_clear_error();
     return ok;
   }
 
+  // Each certificate of the validated chain against the CRLs its issuer signed (configured and
+  // from the DSS). See the revocation policy in verifier.h.
+  template <typename Invalid, typename Doubtful>
+  void CheckRevocation(STACK_OF(X509) * chain, const DocumentContext& context,
+                       bool has_claimed_time, time_t claimed_time, SignatureReport& sig,
+                       Invalid& invalid, Doubtful& doubtful) const {
+    if (chain == nullptr) return;
+    std::vector<X509_CRL*> crls;
+    for (const X509CrlPtr& crl : crls_) crls.push_back(crl.get());
+    crls.insert(crls.end(), context.dss_crls.begin(), context.dss_crls.end());
+    if (crls.empty()) return;
+    time_t now = std::chrono::system_clock::to_time_t(clock_());
+    const int count = sk_X509_num(chain);
+    for (int i = 0; i + 1 < count; ++i) {
+      X509* cert = sk_X509_value(chain, i);
+      X509* issuer = sk_X509_value(chain, i + 1);
+      bool checked = false;
+      const ASN1_TIME* revoked_at = nullptr;
+      for (X509_CRL* crl : crls) {
+        if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) continue;
+        EVP_PKEY* key = X509_get0_pubkey(issuer);
+        // Only a CRL its issuer signed, and not one dated in the future.
+        if (key == nullptr || X509_CRL_verify(crl, key) != 1 ||
+            X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &now) > 0) {
+          ERR_clear_error();
+          continue;
+        }
+        checked = true;
+        X509_REVOKED* entry = nullptr;
+        if (X509_CRL_get0_by_cert(crl, &entry, cert) == 1 && entry != nullptr) {
+          revoked_at = X509_REVOKED_get0_revocationDate(entry);
+          break;
+        }
+      }
+      ERR_clear_error();
+      if (i == 0 && checked) sig.revocation = revoked_at != nullptr ? "REVOKED" : "GOOD";
+      if (revoked_at == nullptr) continue;
+      if (i > 0) {
+        doubtful(
+            "证书链中的 CA 证书已被吊销 / a CA certificate of the chain is revoked "
+            "(REVOKED_CA_NO_POE)",
+            "REVOKED_CA_NO_POE");
+      } else if (has_claimed_time && X509_cmp_time(revoked_at, &claimed_time) <= 0) {
+        invalid(
+            "签名者证书在签名声称的时间之前已被吊销 / the signer certificate was revoked before "
+            "the signing time the signature claims (REVOKED)",
+            "REVOKED");
+      } else {
+        doubtful(
+            "签名者证书已被吊销，且无签名早于吊销的证明 / the signer certificate is revoked and "
+            "nothing proves the signature existed before (REVOKED_NO_POE)",
+            "REVOKED_NO_POE");
+      }
+    }
+  }
+
+  // DocMDP /P if `value` is the document's certification signature (catalog /Perms /DocMDP).
+  static int CertificationLevel(PoDoFo::PdfMemDocument& doc, PdfObject* value) {
+    PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* certification =
+        pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "Perms"), "DocMDP");
+    if (certification == nullptr || certification != value) return 0;
+    PdfObject* refs = pdf::Get(objects, value, "Reference");
+    if (refs != nullptr && refs->IsArray()) {
+      for (PdfObject& item : refs->GetArray()) {
+        PdfObject* params = pdf::Get(objects, pdf::Resolve(objects, &item), "TransformParams");
+        PdfObject* p = pdf::Get(objects, params, "P");
+        if (p != nullptr && p->IsNumber() && p->GetNumber() >= 1 && p->GetNumber() <= 3) {
+          return static_cast<int>(p->GetNumber());
+        }
+      }
+    }
+    return 2;
+  }
+
+  // Bytes after the last %%EOF, and every revision after `revision`, against the whitelist.
+  template <typename Invalid>
+  static void CheckModifications(std::string_view pdf, DocumentContext& context,
+                                 std::size_t revision, SignatureReport& sig, Invalid& invalid) {
+    const auto& revisions = context.scan.revisions;
+    std::size_t before = sig.modifications.size();
+    if (context.scan.trailing_garbage) {
+      sig.modifications.push_back(
+          {0, "最后一个 %%EOF 之后有数据 / bytes after the last %%EOF (not a revision)"});
+    }
+    if (revision + 1 < revisions.size()) {
+      // The signed revision on its own (in place: `pdf` outlives it).
+      PoDoFo::PdfMemDocument signed_revision;
+      try {
+        signed_revision.LoadFromDevice(pdf::InputDeviceOver(pdf.substr(0, revisions[revision].end)),
+                                       /*bForUpdate=*/false);
+      } catch (const PoDoFo::PdfError& e) {
+        return invalid("所签修订版无法解析 / the signed revision does not parse (" +
+                       pdf::Describe(e) + ")");
+      }
+      const pdf::DiffOutcome outcome = pdf::CompareRevisions(signed_revision, context.doc);
+      if (sig.docmdp == 0) sig.docmdp = outcome.docmdp;
+      for (const pdf::ObjectChange& change : outcome.disallowed) {
+        sig.modifications.push_back({change.object, change.change});
+      }
+    }
+    if (sig.modifications.size() > before) {
+      std::string finding = kModifiedAfterSigning;
+      finding += ": ";
+      for (std::size_t k = before; k < sig.modifications.size() && k < before + 8; ++k) {
+        if (k > before) finding += "; ";
+        finding += (sig.modifications[k].object != 0
+                        ? "obj " + std::to_string(sig.modifications[k].object) + " "
+                        : std::string()) +
+                   sig.modifications[k].change;
+      }
+      if (sig.modifications.size() > before + 8) finding += "; …";
+      invalid(finding, "MODIFIED_AFTER_SIGNING");
+    }
+  }
+
   ossl::X509StorePtr store_;
   bool has_anchors_;
+  std::vector<X509CrlPtr> crls_;  // read-only after Create()
   std::function<std::chrono::system_clock::time_point()> clock_;
   CertificateCache certificates_;
 };
@@ -730,6 +1017,42 @@ void AppendFindings(std::string& out, const std::vector<std::string>& findings) 
 
 }  // namespace
 
+const char* IndicationName(Indication indication) {
+  switch (indication) {
+    case Indication::kTotalPassed:
+      return "TOTAL_PASSED";
+    case Indication::kTotalFailed:
+      return "TOTAL_FAILED";
+    case Indication::kIndeterminate:
+      return "INDETERMINATE";
+  }
+  return "INDETERMINATE";
+}
+
+std::string DescribeSubIndication(const std::string& sub_indication) {
+  static const std::map<std::string, std::string, std::less<>> kNames = {
+      {"FORMAT_FAILURE", "格式错误 / format failure"},
+      {"HASH_FAILURE", "摘要不符，签名内容被改动 / hash failure: the signed bytes were changed"},
+      {"SIG_CRYPTO_FAILURE", "签名值无效 / the signature value does not verify"},
+      {"REVOKED", "签名证书已被吊销 / the signer certificate is revoked"},
+      {"REVOKED_NO_POE",
+       "证书已吊销，无签名早于吊销的证明 / revoked, no proof of existence before"},
+      {"REVOKED_CA_NO_POE", "CA 证书已吊销 / a CA certificate is revoked"},
+      {"EXPIRED", "证书已过期 / the certificate had expired"},
+      {"OUT_OF_BOUNDS_NO_POE",
+       "证书已过期，无时间戳证明 / certificate expired, no proof of existence"},
+      {"NOT_YET_VALID", "证书尚未生效 / the certificate is not yet valid"},
+      {"NO_CERTIFICATE_CHAIN_FOUND", "证书链未到达信任锚 / no chain to a trust anchor"},
+      {"NO_SIGNING_CERTIFICATE_FOUND", "找不到签名证书 / no signing certificate found"},
+      {"CHAIN_CONSTRAINTS_FAILURE", "证书链约束不满足 / chain constraints failure"},
+      {"SIG_CONSTRAINTS_FAILURE", "签名约束不满足 / signature constraints failure"},
+      {"MODIFIED_AFTER_SIGNING", "签名后文档被修改 / document modified after signing"},
+  };
+  if (sub_indication.empty()) return "";
+  auto it = kNames.find(sub_indication);
+  return it != kNames.end() ? it->second : sub_indication;
+}
+
 std::string VerificationReport::ToJson() const {
   std::string out = "{\"verdict\":";
   AppendJsonString(out, VerdictName(verdict));
@@ -757,6 +1080,11 @@ std::string VerificationReport::ToJson() const {
     out += '{';
     field("field_name", s.field_name, true);
     field("verdict", VerdictName(s.verdict));
+    field("indication", IndicationName(s.indication));
+    field("sub_indication", s.sub_indication);
+    out += ",\"revision\":" + std::to_string(s.revision);
+    out += ",\"docmdp\":" + std::to_string(s.docmdp);
+    field("revocation", s.revocation);
     field("sub_filter", s.sub_filter);
     field("signer_subject", s.signer_subject);
     field("signer_name", s.signer_name);
@@ -773,11 +1101,19 @@ std::string VerificationReport::ToJson() const {
     flag("digest_ok", s.digest_ok);
     flag("signature_ok", s.signature_ok);
     flag("chain_ok", s.chain_ok);
+    out += ",\"modifications\":[";
+    for (std::size_t k = 0; k < s.modifications.size(); ++k) {
+      if (k) out += ',';
+      out += "{\"object\":" + std::to_string(s.modifications[k].object) + ",\"change\":";
+      AppendJsonString(out, s.modifications[k].change);
+      out += '}';
+    }
+    out += ']';
     out += ",\"findings\":";
     AppendFindings(out, s.findings);
     out += '}';
   }
-  out += "]}";
+  out += "],\"revisions\":" + std::to_string(revisions) + "}";
   return out;
 }
 
@@ -798,7 +1134,29 @@ std::unique_ptr<Verifier> Verifier::Create(const VerifierOptions& options) {
   for (std::size_t i = 0; i < options.trust_anchor_pems.size(); ++i) {
     AddAnchors(store.get(), options.trust_anchor_pems[i], "PEM #" + std::to_string(i), count);
   }
-  return std::make_unique<PdfVerifier>(std::move(store), count > 0, options);
+  std::vector<X509CrlPtr> crls;
+  for (const std::string& path : options.crl_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw SigningError(SigningErrorCode::kCredentials, "cannot read CRL " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string bytes = text.str();
+    ossl::BioPtr bio = ossl::MemoryBio(bytes);
+    std::size_t added = 0;
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+      crls.emplace_back(crl);
+      ++added;
+    }
+    ERR_clear_error();
+    if (added == 0) {
+      const auto* cursor = reinterpret_cast<const unsigned char*>(bytes.data());
+      X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(bytes.size())));
+      ERR_clear_error();
+      if (!crl) throw SigningError(SigningErrorCode::kCredentials, "no CRL in " + path);
+      crls.push_back(std::move(crl));
+    }
+  }
+  return std::make_unique<PdfVerifier>(std::move(store), count > 0, std::move(crls), options);
 }
 
 }  // namespace sealflow::signing

@@ -322,7 +322,7 @@ TEST(RecordJsonTest, StableKeyOrderAndCamelCase) {
             "\"partyKind\":\"provider\",\"partyCode\":\"CODE\",\"partyName\":\"名称\","
             "\"phase\":\"before\",\"sha256\":\"ab\",\"size\":12,"
             "\"signers\":[\"CN=a\",\"CN=\\\"b\\\"\"],\"verdict\":\"VALID\","
-            "\"storedAt\":\"2026-03-01T08:00:00Z\"}");
+            "\"storedAt\":\"2026-03-01T08:00:00Z\",\"supersedes\":\"\"}");
 }
 
 TEST(PhaseTest, NamesRoundTrip) {

@@ -57,5 +57,55 @@ TEST(CaTest, RejectsBadArguments) {
   EXPECT_THROW(IssueSignerCertificate(bogus, {"x", "y", "", "CN"}, now, 10, 2), SigningError);
 }
 
+TEST(CaTest, Pkcs12ExportLoadsWithCredentialsAndCarriesRoleAndCreditCode) {
+  using std::chrono::hours;
+  const auto start = sealflow::testing::FixedNow() - hours(24);
+  const IssuedIdentity root = CreateRootCa({"根CA", "新乡市工业和信息化局", "", "CN"}, start, 3650);
+  CertificateSubject subject{"验收机构 签章", "新乡市示例验收中心", "12410700MB0000000X", "CN"};
+  for (KeyAlgorithm key : {KeyAlgorithm::kRsa2048, KeyAlgorithm::kEcdsaP256}) {
+    IssueOptions options;
+    options.key = key;
+    options.organizational_unit = "agency";
+    const IssuedIdentity agency = IssueCertificate(root, subject, start, 365, 7, options);
+    sealflow::testing::TempDir dir;
+    sealflow::testing::WriteFile(dir.File("agency.p12"),
+                                 ExportPkcs12(agency, root.cert_pem, "口令", "agency"));
+    const Credentials credentials = Credentials::FromPkcs12(dir.File("agency.p12"), "口令");
+    EXPECT_NE(credentials.SubjectName().find("OU=agency"), std::string::npos)
+        << credentials.SubjectName();
+    EXPECT_NE(credentials.SubjectName().find("serialNumber=12410700MB0000000X"),
+              std::string::npos)
+        << credentials.SubjectName();
+    EXPECT_THROW(Credentials::FromPkcs12(dir.File("agency.p12"), "wrong"), SigningError);
+    EXPECT_EQ(CertificateSerial(agency.cert_pem), "7");
+  }
+  EXPECT_THROW(ExportPkcs12(root, "", "", "x"), SigningError);
+}
+
+TEST(CaTest, CrlListsRevokedSerialsWithReasonAndIsSignedByTheCa) {
+  const auto now = sealflow::testing::FixedNow();
+  const IssuedIdentity root = CreateRootCa({"根CA", "新乡市工业和信息化局", "", "CN"}, now, 3650);
+  const std::string crl =
+      CreateCrl(root, {{"4660", now, "keyCompromise"}, {"3", now, ""}}, now,
+                now + std::chrono::hours(24 * 7), 5);
+  sealflow::testing::TempDir dir;
+  sealflow::testing::WriteFile(dir.File("crl.pem"), crl);
+  sealflow::testing::WriteFile(dir.File("root.pem"), root.cert_pem);
+  const auto text = sealflow::testing::Run("openssl crl -noout -text -in " + dir.File("crl.pem") +
+                                           " -CAfile " + dir.File("root.pem"));
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("verify OK"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("Serial Number: 1234"), std::string::npos) << text.output;  // 4660
+  EXPECT_NE(text.output.find("Serial Number: 03"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("Key Compromise"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("X509v3 CRL Number: \n                5"), std::string::npos)
+      << text.output;
+  EXPECT_THROW(CreateCrl(root, {{"x1", now, ""}}, now, now + std::chrono::hours(1), 1),
+               SigningError);
+  EXPECT_THROW(CreateCrl(root, {{"1", now, "bored"}}, now, now + std::chrono::hours(1), 1),
+               SigningError);
+  EXPECT_THROW(CreateCrl(root, {}, now, now, 1), SigningError);
+}
+
 }  // namespace
 }  // namespace sealflow::signing

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "signing/error.h"
+#include "signer_test_util.h"
 #include "signing_test_util.h"
 
 namespace sealflow::signing {
@@ -246,6 +247,154 @@ TEST_F(SignerTest, ConcurrentSignaturesAreIdentical) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(mismatches.load(), 0);
 }
+
+// --- Prepared fields and countersignatures on the rendered contract -----------------------
+
+class CountersignTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const forms::RenderedForm& form = test::RenderedContract();
+    auto provider = Signer::Create(test::ProviderCredentials(), test::FixedOptions());
+    SignRequest first;
+    first.field_name = "provider";
+    first.reason = "乙方签署 / provider signs";
+    once_ = new std::string(provider->Sign(form.pdf, first));
+    auto enterprise = Signer::Create(test::EnterpriseCredentials(), test::FixedOptions());
+    SignRequest second;
+    second.field_name = "enterprise";
+    second.reason = "甲方签署 / enterprise signs";
+    twice_ = new std::string(enterprise->Sign(*once_, second));
+  }
+  static void TearDownTestSuite() {
+    delete once_;
+    delete twice_;
+  }
+  static std::string* once_;
+  static std::string* twice_;
+  sealflow::testing::TempDir dir_;
+};
+std::string* CountersignTest::once_ = nullptr;
+std::string* CountersignTest::twice_ = nullptr;
+
+TEST_F(CountersignTest, RendererPreparesAnEmptySignatureFieldPerBlock) {
+  const forms::RenderedForm& form = test::RenderedContract();
+  ASSERT_NE(test::Block(form, "enterprise"), nullptr);
+  ASSERT_NE(test::Block(form, "provider"), nullptr);
+  EXPECT_EQ(test::Count(form.pdf, "/FT/Sig"), form.signature_blocks.size());
+  EXPECT_NE(form.pdf.find("/T(provider)"), std::string::npos);
+  EXPECT_NE(form.pdf.find("/T(enterprise)"), std::string::npos);
+  EXPECT_NE(form.pdf.find("/SigFlags 1"), std::string::npos);
+  EXPECT_EQ(form.pdf.find("/V "), std::string::npos);
+  EXPECT_EQ(form.pdf.find("/V("), std::string::npos);
+  const auto qpdf = test::RunOn(dir_, "qpdf --check", form.pdf);
+  EXPECT_EQ(qpdf.exit_code, 0) << qpdf.output;
+}
+
+TEST_F(CountersignTest, SigningAPreparedFieldKeepsItsWidgetAndCreatesNoNewField) {
+  const std::string update = once_->substr(test::RenderedContract().pdf.size());
+  // The field object is rewritten with /V; no second field named provider, no new widget.
+  EXPECT_EQ(test::Count(update, "/T(provider)"), 1u) << update.substr(0, 2000);
+  EXPECT_EQ(test::Count(update, "/Subtype/Widget"), 1u);
+  const forms::SignatureBlock* block = test::Block(test::RenderedContract(), "provider");
+  ASSERT_NE(block, nullptr);
+  const auto pdfsig = test::RunOn(dir_, "pdfsig", *once_);
+  EXPECT_NE(pdfsig.output.find("Signature is Valid"), std::string::npos) << pdfsig.output;
+  EXPECT_NE(pdfsig.output.find("Total document signed"), std::string::npos) << pdfsig.output;
+}
+
+TEST_F(CountersignTest, PdfsigShowsBothSignaturesValidAndTheFirstCoversRevisionOne) {
+  EXPECT_EQ(twice_->compare(0, once_->size(), *once_), 0);
+  const auto pdfsig = test::RunOn(dir_, "pdfsig", *twice_);
+  ASSERT_NE(pdfsig.exit_code, 127) << "pdfsig missing (poppler-utils)";
+  EXPECT_EQ(test::Count(pdfsig.output, "Signature is Valid"), 2u) << pdfsig.output;
+  EXPECT_NE(pdfsig.output.find("Signature #2"), std::string::npos) << pdfsig.output;
+  EXPECT_NE(pdfsig.output.find("Total document signed"), std::string::npos) << pdfsig.output;
+  // The first signature's ranges end where its own revision ends.
+  const auto first = test::LastByteRange(*once_);
+  EXPECT_EQ(static_cast<std::size_t>(first[2] + first[3]), once_->size());
+  EXPECT_NE(twice_->find("/ByteRange[ 0 " + std::to_string(first[1]) + " " +
+                         std::to_string(first[2]) + " " + std::to_string(first[3])),
+            std::string::npos);
+  EXPECT_NE(pdfsig.output.find("OU=enterprise,O=新乡市示例制造有限公司"),
+            std::string::npos)
+      << pdfsig.output;
+  const auto qpdf = test::RunOn(dir_, "qpdf --check", *twice_);
+  EXPECT_EQ(qpdf.exit_code, 0) << qpdf.output;
+}
+
+TEST_F(CountersignTest, BothCmsVerifyWithOpenssl) {
+  for (const std::string* pdf : {once_, twice_}) {
+    const auto extracted = test::Extract(*pdf);
+    const std::string sig = dir_.File("sig.der"), content = dir_.File("ranges.bin");
+    sealflow::testing::WriteFile(sig, extracted.cms);
+    sealflow::testing::WriteFile(content, extracted.signed_bytes);
+    const auto result = sealflow::testing::Run(
+        "openssl cms -verify -binary -inform DER -in " + sig + " -content " + content +
+        " -CAfile " + Pki("root-ca.pem") + " -purpose any -out /dev/null");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+  }
+}
+
+TEST_F(CountersignTest, SigningASignedPreparedFieldAgainIsAnArgumentError) {
+  auto enterprise = Signer::Create(test::EnterpriseCredentials(), test::FixedOptions());
+  SignRequest again;
+  again.field_name = "provider";
+  try {
+    enterprise->Sign(*twice_, again);
+    FAIL() << "no error";
+  } catch (const SigningError& e) {
+    EXPECT_EQ(e.code(), SigningErrorCode::kArgument) << e.what();
+    EXPECT_NE(std::string(e.what()).find("signed already"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(CountersignTest, FixedClockGivesIdenticalCountersignature) {
+  auto enterprise = Signer::Create(test::EnterpriseCredentials(), test::FixedOptions());
+  SignRequest second;
+  second.field_name = "enterprise";
+  second.reason = "甲方签署 / enterprise signs";
+  EXPECT_TRUE(enterprise->Sign(*once_, second) == *twice_);
+}
+
+// --- Key algorithms ---------------------------------------------------------------------------
+
+class AlgorithmTest : public ::testing::TestWithParam<KeyAlgorithm> {};
+
+TEST_P(AlgorithmTest, SignsThePreparedFieldAndPdfsigAndOpensslAccept) {
+  auto signer = Signer::Create(test::EnterpriseCredentials(GetParam()), test::FixedOptions());
+  SignRequest request;
+  request.field_name = "enterprise";
+  const std::string pdf = signer->Sign(test::RenderedContract().pdf, request);
+  sealflow::testing::TempDir dir;
+  const auto pdfsig = test::RunOn(dir, "pdfsig", pdf);
+  EXPECT_NE(pdfsig.output.find("Signature is Valid"), std::string::npos) << pdfsig.output;
+  const auto extracted = test::Extract(pdf);
+  sealflow::testing::WriteFile(dir.File("sig.der"), extracted.cms);
+  sealflow::testing::WriteFile(dir.File("ranges.bin"), extracted.signed_bytes);
+  const auto result = sealflow::testing::Run(
+      "openssl cms -verify -binary -inform DER -in " + dir.File("sig.der") + " -content " +
+      dir.File("ranges.bin") + " -CAfile " + Pki("root-ca.pem") + " -purpose any -out /dev/null");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto print = sealflow::testing::Run("openssl cms -cmsout -print -inform DER -in " +
+                                            dir.File("sig.der"));
+  EXPECT_NE(print.output.find(GetParam() == KeyAlgorithm::kEcdsaP256 ? "ecdsa-with-SHA256"
+                                                                     : "rsaEncryption"),
+            std::string::npos)
+      << print.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Keys, AlgorithmTest,
+                         ::testing::Values(KeyAlgorithm::kRsa2048, KeyAlgorithm::kRsa3072,
+                                           KeyAlgorithm::kEcdsaP256),
+                         [](const auto& param_info) {
+                           switch (param_info.param) {
+                             case KeyAlgorithm::kRsa2048: return std::string("Rsa2048");
+                             case KeyAlgorithm::kRsa3072: return std::string("Rsa3072");
+                             case KeyAlgorithm::kEcdsaP256: return std::string("EcdsaP256");
+                             case KeyAlgorithm::kSm2: return std::string("Sm2");
+                           }
+                           return std::string("Unknown");
+                         });
 
 }  // namespace
 }  // namespace sealflow::signing

@@ -148,17 +148,22 @@ TEST_F(VerifierTest, AppendedBytesMakeItInvalid) {
   ExpectInvalid(Signed() + "\n% appended\n", "document modified after signing");
 }
 
-TEST_F(VerifierTest, IncrementalUpdateAfterSigningInvalidatesTheEarlierSignature) {
+TEST_F(VerifierTest, CountersignatureKeepsTheEarlierSignatureValid) {
   const std::string twice = SignWith("provider.key", "provider.pem", Signed(), "Signature2");
   const auto report = trusting_root_->Verify(twice);
   ASSERT_EQ(report.signatures.size(), 2u) << report.ToJson();
+  // A later revision that only adds a signature is on the whitelist: both stay VALID.
   EXPECT_EQ(report.signatures[0].field_name, "Signature1");
-  EXPECT_EQ(report.signatures[0].verdict, Verdict::kInvalid);
+  EXPECT_EQ(report.signatures[0].verdict, Verdict::kValid) << report.ToJson();
+  EXPECT_EQ(report.signatures[0].indication, Indication::kTotalPassed);
+  EXPECT_EQ(report.signatures[0].revision, 2);
   EXPECT_TRUE(report.signatures[0].digest_ok);
   EXPECT_FALSE(report.signatures[0].covers_whole_document);
-  EXPECT_TRUE(HasFinding(report.signatures[0].findings, "document modified after signing"));
+  EXPECT_TRUE(report.signatures[0].modifications.empty());
   EXPECT_EQ(report.signatures[1].verdict, Verdict::kValid) << report.ToJson();
-  EXPECT_EQ(report.verdict, Verdict::kInvalid);
+  EXPECT_EQ(report.signatures[1].revision, 3);
+  EXPECT_EQ(report.revisions, 3);
+  EXPECT_EQ(report.verdict, Verdict::kValid);
 }
 
 TEST_F(VerifierTest, ExpiredSignerCertificateIsIndeterminate) {

@@ -1,12 +1,15 @@
 // Copyright sealflow authors.
 // sealflow sign / verify.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "args.h"
 #include "signing/credentials.h"
 #include "signing/signer.h"
+#include "signing/timestamp.h"
 #include "signing/verifier.h"
+#include "tsa_http.h"
 #include "verbs.h"
 
 namespace sealflow::cli {
@@ -16,10 +19,15 @@ constexpr const char* kSignHelp =
     "用法 / usage: sealflow sign IN.pdf -o OUT.pdf (--key K.pem --cert C.pem [--chain CHAIN.pem]\n"
     "                                               | --p12 F.p12 [--password-file F])\n"
     "                             [--field NAME] [--reason TEXT] [--location TEXT]\n"
+    "                             [--certify P1|P2|P3] [--lock FIELD]... [--seal [--seal-purpose TEXT]\n"
+    "                              [--seal-org NAME] [--seal-signer NAME] [--seal-font F.ttf]]\n"
+    "                             [--tsa URL] [--ltv [--crl CRL]...]\n"
     "\n"
     "Adds a PAdES B-B signature (SubFilter ETSI.CAdES.detached, SHA-256, signing-certificate-v2,\n"
     "no signingTime attribute; the time is in /M) as an incremental update: the input bytes stay\n"
-    "unchanged and earlier signatures stay valid.\n"
+    "unchanged and earlier signatures stay valid. A field the form prepared (one per signature\n"
+    "block) is signed in place; otherwise a new invisible field is added. The signer's key stays\n"
+    "on the signer's machine: the service prepares the PDF, the signer runs this command.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE      the signed PDF (required; written atomically)\n"
@@ -31,26 +39,71 @@ constexpr const char* kSignHelp =
     "  --field NAME           signature field name (default: Signature1)\n"
     "  --reason TEXT          /Reason, e.g. 申报\n"
     "  --location TEXT        /Location, e.g. 新乡市\n"
+    "  --certify P1|P2|P3     certification signature (DocMDP): P1 no changes, P2 form filling\n"
+    "                         and signing, P3 also annotations; only as the first signature\n"
+    "  --lock FIELD           FieldMDP: lock this field (repeatable; \"all\" locks every field)\n"
+    "  --seal                 draw a red seal (电子印章) with signer and date in the field\n"
+    "  --seal-purpose TEXT    the seal's bottom line, e.g. 合同专用章\n"
+    "  --seal-org NAME        the name on the seal (default: the certificate's O)\n"
+    "  --seal-signer NAME     the name beside it (default: the certificate's CN)\n"
+    "  --seal-font FILE       TrueType font (default: $SEALFLOW_FONT_DIR or the build's\n"
+    "                         share/fonts, wqy-microhei.ttf)\n"
+    "  --tsa URL              PAdES B-T: a signature timestamp from this RFC 3161 TSA (http://)\n"
+    "  --ltv                  PAdES B-LT: then add a DSS with the certificates of the signatures\n"
+    "                         (signer chain, TSA) and the --crl files, as a second update\n"
+    "  --crl FILE             PEM or DER CRL for the DSS (repeatable; with --ltv)\n"
     "\n"
     "exit: 0 signed, 3 failure (unreadable key, wrong password, field exists, ...)\n"
     "example:\n"
     "  sealflow sign application.pdf -o application-signed.pdf \\\n"
-    "      --key tests/data/pki/provider.key --cert tests/data/pki/provider.pem --field provider\n";
+    "      --key tests/data/pki/provider.key --cert tests/data/pki/provider.pem --field provider\n"
+    "  sealflow sign contract-signed.pdf -o contract-countersigned.pdf --p12 enterprise.p12 \\\n"
+    "      --password-file pass.txt --field enterprise --seal --seal-purpose 合同专用章 \\\n"
+    "      --lock enterprise\n"
+    "  sealflow sign decision.pdf -o decision-final.pdf --p12 bureau.p12 --password-file pass.txt \\\n"
+    "      --field county --certify P2\n";
 
 constexpr const char* kVerifyHelp =
-    "用法 / usage: sealflow verify FILE... [--trust CA.pem]... [--json]\n"
+    "用法 / usage: sealflow verify FILE... [--trust CA.pem]... [--crl CRL]... [--json]\n"
     "\n"
-    "Verifies every signature of each PDF: ByteRange structure (the whole file but exactly this\n"
-    "signature's /Contents), message digest, CMS signature, and the certificate chain to the\n"
-    "trust anchors at the signing time. One line per signature, or a JSON report with --json.\n"
+    "Verifies every signature of each PDF like the strict validators (EU DSS, pyHanko): ByteRange\n"
+    "structure (four numbers from 0, the gap exactly this signature's /Contents, ending exactly\n"
+    "at a revision's %%EOF, no overlap with another signature), message digest, CMS signature,\n"
+    "the certificate chain to the trust anchors now, key usage, revocation (--crl and the\n"
+    "document's DSS), and what every later revision changed: only new signatures, DSS, document\n"
+    "timestamps and permitted form filling may follow a signature.\n"
+    "One line per signature: verdict, field, signer, signing time, ETSI indication and\n"
+    "sub-indication, findings; or the detailed report as JSON with --json.\n"
     "\n"
     "options:\n"
     "  --trust FILE   PEM trust anchor (repeatable); without one, chains are INDETERMINATE\n"
+    "  --crl FILE     PEM or DER CRL for revocation checking (repeatable)\n"
     "  --json         print the detailed report as JSON (an array, one object per file)\n"
     "\n"
     "exit: 0 all VALID, 1 any INVALID, 2 otherwise (INDETERMINATE)\n"
     "example:\n"
-    "  sealflow verify application-signed.pdf --trust tests/data/pki/root-ca.pem\n";
+    "  sealflow verify application-signed.pdf --trust tests/data/pki/root-ca.pem\n"
+    "  → application-signed.pdf: VALID 有效 [provider] 签名人 / signer CN=…, 2026-03-01T08:00:00Z\n"
+    "    (TOTAL_PASSED)\n";
+
+const char* VerdictChinese(signing::Verdict verdict) {
+  switch (verdict) {
+    case signing::Verdict::kValid:
+      return "有效";
+    case signing::Verdict::kInvalid:
+      return "无效";
+    case signing::Verdict::kIndeterminate:
+      return "无法确定";
+  }
+  return "无法确定";
+}
+
+// The renderer's font folder: $SEALFLOW_FONT_DIR, else the build's share/fonts.
+std::string DefaultFontDir() {
+  const char* env = std::getenv("SEALFLOW_FONT_DIR");
+  if (env != nullptr && *env != '\0') return env;
+  return SEALFLOW_DEFAULT_FONT_DIR;
+}
 
 std::string FirstLine(const std::string& text) {
   auto end = text.find_first_of("\r\n");
@@ -62,8 +115,9 @@ std::string FirstLine(const std::string& text) {
 int RunSign(int argc, char** argv) {
   Args args(argc, argv,
             {"output", "key", "cert", "chain", "p12", "password-file", "field", "reason",
-             "location"},
-            {}, {{"o", "output"}});
+             "location", "tsa", "crl", "certify", "lock", "seal-purpose", "seal-org",
+             "seal-signer", "seal-font"},
+            {"ltv", "seal"}, {{"o", "output"}});
   if (int rc = HandleHelpAndErrors(args, "sign", kSignHelp); rc >= 0) return rc;
   auto output = args.Get("output");
   bool pem = args.Get("key") && args.Get("cert");
@@ -74,6 +128,30 @@ int RunSign(int argc, char** argv) {
                  "IN.pdf, -o OUT.pdf and either --key with --cert or --p12\n");
     return kExitUsage;
   }
+  if (!args.GetAll("crl").empty() && !args.Has("ltv")) {
+    std::fprintf(stderr, "sealflow sign: --crl 需要 --ltv / --crl needs --ltv\n");
+    return kExitUsage;
+  }
+  signing::DocMdp certify = signing::DocMdp::kNone;
+  if (auto level = args.Get("certify")) {
+    if (*level == "P1") {
+      certify = signing::DocMdp::kNoChanges;
+    } else if (*level == "P2") {
+      certify = signing::DocMdp::kFormFilling;
+    } else if (*level == "P3") {
+      certify = signing::DocMdp::kFormFillingAndAnnotations;
+    } else {
+      std::fprintf(stderr, "sealflow sign: --certify 取 P1、P2 或 P3 / takes P1, P2 or P3\n");
+      return kExitUsage;
+    }
+  }
+  const bool seal = args.Has("seal");
+  for (const char* option : {"seal-purpose", "seal-org", "seal-signer", "seal-font"}) {
+    if (!seal && args.Get(option)) {
+      std::fprintf(stderr, "sealflow sign: --%s 需要 --seal / needs --seal\n", option);
+      return kExitUsage;
+    }
+  }
   std::string password;
   if (auto file = args.Get("password-file")) password = FirstLine(ReadFileOrThrow(*file));
   signing::Credentials credentials =
@@ -81,12 +159,36 @@ int RunSign(int argc, char** argv) {
           : signing::Credentials::FromPem(*args.Get("key"), *args.Get("cert"),
                                           args.Get("chain").value_or(""), password);
   std::string subject = credentials.SubjectName();
-  auto signer = signing::Signer::Create(std::move(credentials));
+  signing::SignerOptions options;
+  TimestampSetup tsa;  // PAdES B-T with --tsa
+  if (auto url = args.Get("tsa")) {
+    tsa = MakeTimestampSetup(*url, "", "", "");
+    options.timestamp = tsa.client;
+  }
+  auto signer = signing::Signer::Create(std::move(credentials), options);
   signing::SignRequest request;
   request.field_name = args.Get("field").value_or("Signature1");
   request.reason = args.Get("reason").value_or("");
   request.location = args.Get("location").value_or("");
+  request.certify = certify;
+  request.lock_fields = args.GetAll("lock");
+  if (seal) {
+    signing::SealAppearance appearance;
+    appearance.purpose = args.Get("seal-purpose").value_or("");
+    appearance.organization = args.Get("seal-org").value_or("");
+    appearance.signer_name = args.Get("seal-signer").value_or("");
+    appearance.font_path = args.Get("seal-font").value_or(DefaultFontDir() + "/wqy-microhei.ttf");
+    request.seal = appearance;
+  }
   std::string signed_pdf = signer->Sign(ReadFileOrThrow(args.positional()[0]), request);
+  if (args.Has("ltv")) {  // PAdES B-LT
+    signing::ValidationData ltv;
+    ltv.certificates = signing::CertificatesInSignatures(signed_pdf);
+    for (const auto& file : args.GetAll("crl")) {
+      for (auto& crl : signing::DerCrls(ReadFileOrThrow(file))) ltv.crls.push_back(std::move(crl));
+    }
+    signed_pdf = signing::AddValidationData(signed_pdf, ltv);
+  }
   WriteFileAtomically(*output, signed_pdf);
   std::printf("%s → %s: 已签名 / signed, field %s, signer %s, %zu bytes\n",
               args.positional()[0].c_str(), output->c_str(), request.field_name.c_str(),
@@ -95,7 +197,7 @@ int RunSign(int argc, char** argv) {
 }
 
 int RunVerify(int argc, char** argv) {
-  Args args(argc, argv, {"trust"}, {"json"});
+  Args args(argc, argv, {"trust", "crl"}, {"json"});
   if (int rc = HandleHelpAndErrors(args, "verify", kVerifyHelp); rc >= 0) return rc;
   if (args.positional().empty()) {
     std::fprintf(stderr, "sealflow verify: 需要至少一个 PDF / need at least one FILE\n");
@@ -103,6 +205,7 @@ int RunVerify(int argc, char** argv) {
   }
   signing::VerifierOptions options;
   options.trust_anchor_files = args.GetAll("trust");
+  options.crl_files = args.GetAll("crl");
   auto verifier = signing::Verifier::Create(options);
   bool any_invalid = false, all_valid = true, json = args.Has("json");
   if (json) std::printf("[");
@@ -121,11 +224,19 @@ int RunVerify(int argc, char** argv) {
       std::printf("%s: %s\n", file.c_str(), finding.c_str());
     }
     for (const auto& sig : report.signatures) {
-      std::printf("%s: %s [%s] %s, 签名人 / signer %s, %s", file.c_str(),
-                  signing::VerdictName(sig.verdict), sig.field_name.c_str(),
-                  sig.covers_whole_document ? "覆盖全文 / whole document" : "未覆盖全文 / partial",
+      // e.g. "VALID 有效 [provider] 修订版 / revision 2, 签名人 / signer CN=…, 2026-03-01T08:00:00Z
+      // (TOTAL_PASSED)" — and for a failure the sub-indication in Chinese and English.
+      std::printf("%s: %s %s [%s] 修订版 / revision %d, 签名人 / signer %s, %s (%s", file.c_str(),
+                  signing::VerdictName(sig.verdict), VerdictChinese(sig.verdict),
+                  sig.field_name.c_str(), sig.revision,
                   sig.signer_subject.empty() ? "?" : sig.signer_subject.c_str(),
-                  sig.signing_time.c_str());
+                  sig.signing_time.empty() ? "?" : sig.signing_time.c_str(),
+                  signing::IndicationName(sig.indication));
+      if (!sig.sub_indication.empty()) {
+        std::printf(" %s: %s", sig.sub_indication.c_str(),
+                    signing::DescribeSubIndication(sig.sub_indication).c_str());
+      }
+      std::printf(")");
       for (const auto& finding : sig.findings) std::printf("; %s", finding.c_str());
       std::printf("\n");
     }

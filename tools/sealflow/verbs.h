@@ -24,9 +24,14 @@ const std::vector<Verb>& Verbs();
 int RunRender(int argc, char** argv);
 int RunValidate(int argc, char** argv);
 int RunSign(int argc, char** argv);
+int RunTimestamp(int argc, char** argv);
 int RunVerify(int argc, char** argv);
+int RunCa(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunSchema(int argc, char** argv);
+int RunAudit(int argc, char** argv);
+int RunDossier(int argc, char** argv);
+int RunFixity(int argc, char** argv);
 
 }  // namespace sealflow::cli

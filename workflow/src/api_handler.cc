@@ -6,20 +6,27 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
+#include <Poco/JSON/Array.h>
+
 #include <exception>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "archive/dossier.h"
 #include "archive/error.h"
 #include "filing.h"
 #include "forms/error.h"
 #include "forms/inspect.h"
 #include "problem.h"
 #include "signing/error.h"
+#include "tsa_handler.h"
 #include "upload.h"
 
 namespace sealflow::workflow {
@@ -86,8 +93,18 @@ Problem ProblemForCurrentException() {
   } catch (const Problem& problem) {
     return problem;
   } catch (const archive::ArchiveError& e) {
-    if (e.code() == archive::ArchiveErrorCode::kNotFound) {
-      return Problem(ProblemKind::kNotFound, "存档中没有该文件 / not in the archive");
+    switch (e.code()) {
+      case archive::ArchiveErrorCode::kNotFound:
+        return Problem(ProblemKind::kNotFound, "存档中没有该文件 / not in the archive");
+      case archive::ArchiveErrorCode::kSupersedes:
+        return Problem(ProblemKind::kInvalidSupersedes, e.what());
+      case archive::ArchiveErrorCode::kConflict:
+        return Problem(ProblemKind::kConflict, e.what());
+      case archive::ArchiveErrorCode::kArgument:
+        return Problem(ProblemKind::kBadRequest, e.what());
+      case archive::ArchiveErrorCode::kIo:
+      case archive::ArchiveErrorCode::kCatalog:
+        break;
     }
     Log().error("archive: %s", std::string(e.what()));
     return Problem(ProblemKind::kInternal, "存档失败 / the archive failed");
@@ -139,11 +156,38 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         Log().error("failed after the response was sent: %s", problem.detail());
         return;
       }
+      DrainBounded(request);
       SendProblem(response, problem);
     }
   }
 
  private:
+  // Before refusing a request whose body was not read, read and discard what of it arrives
+  // promptly when its declared length is small (at most kDrainBytes): a client still sending a
+  // modest overshoot then reads the answer instead of a connection reset. Each read waits at most
+  // 100 ms, so a client that sends headers and waits gets its answer at once; a larger or chunked
+  // body is not read at all (the connection is closed, as SendProblem says), so a 1 GB upload
+  // costs nothing. Memory: one fixed buffer.
+  void DrainBounded(HTTPServerRequest& request) {
+    constexpr std::size_t kDrainBytes = 1u << 20;
+    if (upload_.body_drained || request.getChunkedTransferEncoding() ||
+        !request.hasContentLength() || request.getContentLength64() < 0 ||
+        static_cast<std::uint64_t>(request.getContentLength64()) > kDrainBytes) {
+      return;
+    }
+    char buffer[16384];
+    std::size_t total = 0;
+    try {
+      if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
+        impl->socket().setReceiveTimeout(Poco::Timespan(0, 100 * 1000));
+      }
+      std::istream& body = request.stream();
+      while (total < kDrainBytes && body.read(buffer, sizeof buffer)) total += sizeof buffer;
+    } catch (...) {
+      // A broken connection: nothing left to be polite to.
+    }
+  }
+
   void SendProblem(HTTPServerResponse& response, const Problem& problem) {
     // An unread body would be parsed as the next request: close instead.
     if (!upload_.body_drained) response.setKeepAlive(false);
@@ -154,7 +198,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
              kProblemJson, ProblemJson(problem.kind(), problem.detail(), problem.report_json()));
   }
 
-  // Each route takes one method; anything else is 405 with an Allow header.
+  // Each route takes one method; anything else is 405 with an Allow header. Nothing in the
+  // archive is ever updated or deleted: no route takes PUT, PATCH or DELETE.
   void RequireMethod(const HTTPServerRequest& request, const std::string& allowed) {
     allowed_ = allowed;
     if (request.getMethod() == allowed) return;
@@ -170,8 +215,21 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       return Health(response);
     }
     if (Matches(path, {"api", "v1", "documents"})) {
-      RequireMethod(request, HTTPRequest::HTTP_POST);
+      if (request.getMethod() == HTTPRequest::HTTP_GET) return Search(request, response);
+      allowed_ = "GET, POST";
+      if (request.getMethod() != HTTPRequest::HTTP_POST) {
+        throw Problem(ProblemKind::kMethodNotAllowed,
+                      request.getMethod() + " 不适用于此资源 / not allowed here; use GET or POST");
+      }
       return Upload(request, response);
+    }
+    if (Matches(path, {"api", "v1", "enterprises", "{id}", "dossier"}, &id)) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return Dossier(id, response);
+    }
+    if (Matches(path, {"api", "v1", "enterprises", "{id}", "dossier.zip"}, &id)) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return DossierZip(id, request, response);
     }
     if (Matches(path, {"api", "v1", "documents", "{id}"}, &id)) {
       RequireMethod(request, HTTPRequest::HTTP_GET);
@@ -184,6 +242,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (Matches(path, {"api", "v1", "verify"})) {
       RequireMethod(request, HTTPRequest::HTTP_POST);
       return VerifyOnly(request, response);
+    }
+    if (Matches(path, {"api", "v1", "tsa"})) {
+      RequireMethod(request, HTTPRequest::HTTP_POST);
+      return ServeTimestamp(context_->tsa.get(), request, response, upload_);
     }
     throw Problem(ProblemKind::kNotFound, "没有这个资源 / no such resource: " + request.getURI());
   }
@@ -250,6 +312,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       meta.signers.push_back(signature.signer_subject);
     }
     meta.verdict = signing::VerdictName(report.verdict);
+    meta.supersedes = QueryParameter(request, "supersedes");
+    meta.actor = "http " + request.clientAddress().host().toString();
     archive::DocumentRecord record = store_.Put(pdf, meta);
 
     response.set("Location", "/api/v1/documents/" + record.id);
@@ -278,6 +342,146 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     std::string bytes = store_.ReadBytes(record);
     response.set("Content-Disposition", "attachment; filename=\"" + record.id + ".pdf\"");
     SendBody(response, HTTPResponse::HTTP_OK, "application/pdf", bytes);
+  }
+
+  static std::string QueryParameter(const HTTPServerRequest& request, const std::string& name) {
+    try {
+      for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
+        if (key == name) return value;
+      }
+    } catch (const Poco::SyntaxException& e) {
+      throw Problem(ProblemKind::kBadRequest, "查询参数无效 / malformed query: " + e.displayText());
+    }
+    return std::string();
+  }
+
+  // GET /api/v1/documents?party=&formType=&phase=&from=&to=&q=&limit=&cursor=
+  void Search(HTTPServerRequest& request, HTTPServerResponse& response) {
+    archive::SearchQuery query;
+    query.party_code = QueryParameter(request, "party");
+    query.form_type = QueryParameter(request, "formType");
+    std::string phase = QueryParameter(request, "phase");
+    if (!phase.empty()) {
+      query.phase = archive::ParsePhase(phase);
+      if (!query.phase) {
+        throw Problem(ProblemKind::kBadRequest,
+                      "未知阶段 / unknown phase " + phase + " (provider, before, during, after)");
+      }
+    }
+    query.from = QueryParameter(request, "from");
+    query.to = QueryParameter(request, "to");
+    query.name_contains = QueryParameter(request, "q");
+    query.cursor = QueryParameter(request, "cursor");
+    std::string limit = QueryParameter(request, "limit");
+    if (!limit.empty()) {
+      if (limit.size() > 6 || limit.find_first_not_of("0123456789") != std::string::npos) {
+        throw Problem(ProblemKind::kBadRequest,
+                      "limit 须为 1 到 500 的整数 / limit must be 1..500");
+      }
+      query.limit = static_cast<std::size_t>(std::stoul(limit));
+    }
+    archive::SearchPage page = store_.Search(query);  // kArgument -> 400
+    std::string body = "{\"items\":[";
+    for (std::size_t i = 0; i < page.records.size(); ++i) {
+      if (i != 0) body += ",";
+      body += archive::RecordToJson(page.records[i]);
+    }
+    body += "],\"nextCursor\":";
+    body += page.next_cursor.empty() ? "null" : "\"" + page.next_cursor + "\"";
+    body += "}";
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, body);
+  }
+
+  // The dossier tree by phase, each record re-verified now (fixity of the blob, signatures).
+  void Dossier(const std::string& code, HTTPServerResponse& response) {
+    std::vector<archive::DocumentRecord> records = store_.ListParty("enterprise", code);
+    if (records.empty()) {
+      throw Problem(ProblemKind::kNotFound,
+                    "该企业没有存档记录 / no records for enterprise " + code);
+    }
+    std::map<std::string, std::string> superseded_by;
+    for (const auto& record : records) {
+      if (!record.supersedes.empty()) superseded_by[record.supersedes] = record.id;
+    }
+    Poco::JSON::Object phases(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (archive::Phase phase :
+         {archive::Phase::kBefore, archive::Phase::kDuring, archive::Phase::kAfter}) {
+      Poco::JSON::Array::Ptr list = new Poco::JSON::Array();
+      for (const auto& record : records) {
+        if (record.phase != phase) continue;
+        list->add(DossierEntry(record, superseded_by));
+      }
+      phases.set(archive::PhaseName(phase), list);
+    }
+    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    body.set("creditCode", code);
+    body.set("name", records.back().party_name);
+    body.set("records", static_cast<Poco::UInt64>(records.size()));
+    body.set("phases", phases);
+    std::ostringstream out;
+    body.stringify(out);
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, out.str());
+  }
+
+  Poco::JSON::Object::Ptr DossierEntry(const archive::DocumentRecord& record,
+                                       const std::map<std::string, std::string>& superseded_by) {
+    Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    entry->set("id", record.id);
+    entry->set("formType", record.form_type);
+    entry->set("documentId", record.document_id);
+    entry->set("sha256", record.sha256);
+    Poco::JSON::Array::Ptr signers = new Poco::JSON::Array();
+    for (const std::string& signer : record.signers) signers->add(signer);
+    entry->set("signers", signers);
+    entry->set("verdict", record.verdict);
+    entry->set("storedAt", record.stored_at);
+    entry->set("supersedes", record.supersedes);
+    auto by = superseded_by.find(record.id);
+    entry->set("supersededBy", by == superseded_by.end() ? std::string() : by->second);
+    Poco::JSON::Object::Ptr status = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    try {
+      std::string bytes = store_.ReadBytes(record);
+      status->set("fixity", "ok");
+      status->set("verdict",
+                  std::string(signing::VerdictName(context_->verifier->Verify(bytes).verdict)));
+    } catch (const archive::ArchiveError& e) {
+      // A damaged original is reported in the tree, not as a failed request.
+      status->set("fixity",
+                  e.code() == archive::ArchiveErrorCode::kNotFound ? "missing" : "corrupt");
+      status->set("verdict", std::string(signing::VerdictName(signing::Verdict::kInvalid)));
+    }
+    entry->set("verification", status);
+    return entry;
+  }
+
+  // Streamed (chunked): the package is never held in memory.
+  void DossierZip(const std::string& code, HTTPServerRequest& request,
+                  HTTPServerResponse& response) {
+    if (store_.ListParty("enterprise", code).empty()) {
+      throw Problem(ProblemKind::kNotFound,
+                    "该企业没有存档记录 / no records for enterprise " + code);
+    }
+    archive::DossierExportOptions options;
+    options.verifier = context_->verifier.get();
+    options.clock = context_->options.clock;
+    response.setStatus(HTTPResponse::HTTP_OK);
+    response.setContentType("application/zip");
+    response.set("Content-Disposition", "attachment; filename=\"dossier-" + code + ".zip\"");
+    response.setChunkedTransferEncoding(true);
+    std::ostream& out = response.send();
+    try {
+      archive::ExportDossier(store_, code, out, options);
+    } catch (...) {
+      // Headers are gone: the only honest signal left is a body without its last chunk, so
+      // cut the connection before Poco writes the terminating chunk on the way out.
+      response.setKeepAlive(false);
+      try {
+        static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().shutdown();
+      } catch (const Poco::Exception&) {
+        // Already gone.
+      }
+      throw;
+    }
   }
 
   std::shared_ptr<const ServiceContext> context_;

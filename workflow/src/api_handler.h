@@ -11,6 +11,7 @@
 
 #include "archive/store.h"
 #include "forms/validator.h"
+#include "signing/timestamp.h"
 #include "signing/verifier.h"
 #include "workflow/service.h"
 
@@ -22,6 +23,7 @@ struct ServiceContext {
   std::unique_ptr<archive::DocumentStore> store;
   std::unique_ptr<signing::Verifier> verifier;
   std::unique_ptr<forms::Validator> validator;
+  std::unique_ptr<signing::TimestampAuthority> tsa;  // null: the service has no TSA
 };
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {

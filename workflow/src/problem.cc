@@ -33,6 +33,10 @@ ProblemInfo InfoFor(ProblemKind kind) {
       return {"signature-not-valid", "签名验证未通过 / Signature verification did not pass"};
     case ProblemKind::kNotAForm:
       return {"not-a-form", "不是有效的试点表单 / Not a valid pilot form"};
+    case ProblemKind::kInvalidSupersedes:
+      return {"invalid-supersedes", "被更正的记录无效 / The superseded record is not valid here"};
+    case ProblemKind::kConflict:
+      return {"conflict", "与存档现状冲突 / Conflicts with the archive's current state"};
     case ProblemKind::kInternal:
       return {"internal", "服务器内部错误 / Internal server error"};
   }
@@ -63,7 +67,10 @@ int StatusFor(ProblemKind kind) {
       return 415;
     case ProblemKind::kSignatureNotValid:
     case ProblemKind::kNotAForm:
+    case ProblemKind::kInvalidSupersedes:
       return 422;
+    case ProblemKind::kConflict:
+      return 409;
     case ProblemKind::kInternal:
       return 500;
   }

@@ -19,6 +19,8 @@ enum class ProblemKind {
   kUnsupportedMedia,   // 415
   kSignatureNotValid,  // 422: verification INVALID / INDETERMINATE
   kNotAForm,           // 422: signed PDF without valid embedded form XML
+  kInvalidSupersedes,  // 422: supersedes names no record, or one of another party / form type
+  kConflict,           // 409: the record named by supersedes is already superseded
   kInternal,           // 500
 };
 

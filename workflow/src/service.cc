@@ -86,6 +86,14 @@ std::unique_ptr<Service> Service::Start(const ServiceOptions& options) {
   validator.schema_dir = options.schema_dir;
   context->validator = forms::Validator::Create(validator);
 
+  if (!options.tsa_key_file.empty() || !options.tsa_cert_file.empty()) {
+    signing::TimestampAuthorityOptions tsa;
+    tsa.clock = options.clock;
+    tsa.policy_oid = options.tsa_policy_oid;
+    context->tsa = signing::TimestampAuthority::FromPem(options.tsa_key_file, options.tsa_cert_file,
+                                                        options.tsa_chain_file, tsa);
+  }
+
   return std::make_unique<ServiceImpl>(std::move(context));
 }
 

@@ -8,10 +8,12 @@
 namespace sealflow::archive {
 
 enum class ArchiveErrorCode {
-  kIo,        // blob write/fsync/rename failure
-  kCatalog,   // SQLite / Poco Data failure
-  kNotFound,  // no such record or blob
-  kArgument,  // bad metadata (e.g. unknown phase)
+  kIo,          // blob write/fsync/rename failure
+  kCatalog,     // SQLite / Poco Data failure
+  kNotFound,    // no such record or blob
+  kArgument,    // bad metadata (e.g. unknown phase), bad search limit or cursor
+  kSupersedes,  // `supersedes` names no record, or one of another party or form type
+  kConflict,    // the record named by `supersedes` is already superseded
 };
 
 class ArchiveError : public std::runtime_error {

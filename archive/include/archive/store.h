@@ -6,11 +6,19 @@
 // between the two steps) are swept when the store is opened.
 //
 // Layout: DATA/catalog.db, DATA/blobs/ab/abcdef...(64 hex), DATA/blobs/tmp/, DATA/LOCK.
-// One open store per data directory at a time (an exclusive lock on DATA/LOCK, held until the
-// store is destroyed): opening sweeps orphans, which must not race another writer.
+// One open writable store per data directory at a time (an exclusive lock on DATA/LOCK, held
+// until the store is destroyed): opening sweeps orphans, which must not race another writer.
+// Read-only stores (StoreOptions::read_only) take no lock and sweep nothing, so tools can read
+// and check an archive while the service runs.
+//
+// Immutability: records are only ever added. A correction is a new record naming the one it
+// supersedes; the catalog refuses UPDATE and DELETE on records and audit entries (triggers).
+// Every Put appends a hash-chained audit entry in the same transaction as the record row, so an
+// entry is never missing nor extra (see AuditEntry).
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,6 +43,12 @@ struct NewDocument {
   Phase phase = Phase::kProvider;
   std::vector<std::string> signers;  // signer subjects, in signing order
   std::string verdict;               // "VALID" at ingest
+  // The record id this document corrects ("" = none). It must exist, belong to the same party
+  // (kind and code) and have the same form type, and must not already be superseded:
+  // ArchiveError(kSupersedes) / (kConflict) otherwise.
+  std::string supersedes;
+  // Who ingested it, for the audit log (e.g. "http 127.0.0.1", "cli"). Default "system".
+  std::string actor;
 };
 
 struct DocumentRecord {
@@ -49,8 +63,76 @@ struct DocumentRecord {
   std::uint64_t size = 0;
   std::vector<std::string> signers;
   std::string verdict;
-  std::string stored_at;  // ISO 8601 UTC, from the store's clock
+  std::string stored_at;   // ISO 8601 UTC, from the store's clock
+  std::string supersedes;  // record id this one corrects, "" if none
 };
+
+// One entry of the audit log. entry_hash = SHA-256 over a canonical encoding of seq, prev_hash
+// and content_hash; content_hash = SHA-256 over a canonical encoding of time, actor, action,
+// record_id and sha256 (see AuditContentHash). Splitting the hash this way lets an export carry
+// other parties' entries redacted to their content hash and still prove the chain.
+struct AuditEntry {
+  std::uint64_t seq = 0;  // 1, 2, 3 ... without gaps
+  std::string prev_hash;  // entry_hash of seq-1; 64 '0' for seq 1
+  std::string time;       // ISO 8601 UTC
+  std::string actor;
+  std::string action;  // "ingest"
+  std::string record_id;
+  std::string sha256;      // the document's SHA-256
+  std::string entry_hash;  // lowercase hex
+};
+
+// The genesis prev_hash: 64 zeros.
+const std::string& AuditGenesisHash();
+// Canonical hashes (lowercase hex). Each field is encoded as a netstring "<len>:<bytes>," after
+// a domain tag, so no two different field lists share an encoding.
+std::string AuditContentHash(const AuditEntry& entry);
+std::string AuditEntryHash(std::uint64_t seq, const std::string& prev_hash,
+                           const std::string& content_hash);
+
+// The outcome of checking the audit chain against itself and the catalog.
+struct AuditCheck {
+  bool ok = true;
+  std::uint64_t entries = 0;
+  std::uint64_t first_broken_seq = 0;  // 0 if ok or if the failure is not tied to one entry
+  std::string head_hash;               // entry_hash of the last entry ("" if empty)
+  std::vector<std::string> findings;   // each "中文 / English"
+};
+
+// Search over the catalog (all filters optional, combined with AND). Order: stored_at then id,
+// ascending — stable, so keyset paging never skips or repeats a record.
+struct SearchQuery {
+  std::string party_code;
+  std::string form_type;
+  std::optional<Phase> phase;
+  std::string from;           // stored_at >= from (ISO 8601 UTC prefix, e.g. "2026-03-01")
+  std::string to;             // stored_at < to
+  std::string name_contains;  // substring of party_name (case-sensitive, literal)
+  std::size_t limit = 100;    // 1..kMaxSearchLimit, else ArchiveError(kArgument)
+  std::string cursor;         // from a previous SearchPage::next_cursor; "" = first page
+};
+inline constexpr std::size_t kMaxSearchLimit = 500;
+
+struct SearchPage {
+  std::vector<DocumentRecord> records;
+  std::string next_cursor;  // "" when this is the last page
+};
+
+struct Party {
+  std::string code;
+  std::string name;  // the name on its most recent record
+};
+
+// Re-hashing every catalogued blob.
+struct FixityCheck {
+  std::uint64_t blobs = 0;
+  std::uint64_t bytes = 0;
+  std::vector<std::string> missing;  // sha256 of blobs not on disk (or of the wrong size)
+  std::vector<std::string> corrupt;  // sha256 of blobs whose content no longer hashes to it
+  bool ok() const { return missing.empty() && corrupt.empty(); }
+};
+// (bytes done, bytes total)
+using ProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
 
 struct StoreOptions {
   std::string data_dir;  // required; created if missing
@@ -61,6 +143,9 @@ struct StoreOptions {
   std::function<std::string()> id_source;
   // Test hook, called after the blob is durably in place and before the catalog insert.
   std::function<void()> after_blob_written;
+  // Open without the LOCK, without sweeping and without creating anything: Put throws
+  // ArchiveError(kArgument). The catalog must exist at the current schema version.
+  bool read_only = false;
 };
 
 // Thread safety: all methods may be called concurrently; writes are serialised internally.
@@ -88,6 +173,34 @@ class DocumentStore {
   virtual std::uint64_t BlobCount() const = 0;
   // Orphan blobs removed when the store was opened.
   virtual std::uint64_t SweptAtOpen() const = 0;
+
+  // Every record of one party (kind and credit code), oldest first (stored_at, then ingest
+  // order).
+  virtual std::vector<DocumentRecord> ListParty(const std::string& party_kind,
+                                                const std::string& party_code) const = 0;
+  // The record that supersedes `id`, if any.
+  virtual std::optional<DocumentRecord> SupersededBy(const std::string& id) const = 0;
+  // One page of a search. Throws ArchiveError(kArgument) for a bad limit, cursor or date.
+  virtual SearchPage Search(const SearchQuery& query) const = 0;
+  // Every party of this kind with at least one record, ordered by code.
+  virtual std::vector<Party> Parties(const std::string& party_kind) const = 0;
+
+  // Calls fn for every audit entry with from_seq <= seq <= to_seq, in order, reading in
+  // batches (memory does not grow with the log). to_seq 0 = up to the head.
+  virtual void ForEachAuditEntry(std::uint64_t from_seq, std::uint64_t to_seq,
+                                 const std::function<void(const AuditEntry&)>& fn) const = 0;
+  // The audit entries of these record ids, in seq order.
+  virtual std::vector<AuditEntry> AuditEntriesFor(const std::vector<std::string>& ids) const = 0;
+  // The last audit entry, if any.
+  virtual std::optional<AuditEntry> AuditHead() const = 0;
+  // Recomputes every entry's hash and link, and checks that the ingest entries and the
+  // record rows match one to one (same id and sha256).
+  virtual AuditCheck VerifyAudit() const = 0;
+
+  // Re-hashes every distinct catalogued blob (streaming; memory does not grow with blob size).
+  virtual FixityCheck CheckFixity(const ProgressFn& progress = {}) const = 0;
+  // Path of a record's blob (for streaming reads); the bytes are not checked.
+  virtual std::string BlobPath(const DocumentRecord& record) const = 0;
 
  protected:
   DocumentStore() = default;

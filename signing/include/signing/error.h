@@ -15,6 +15,7 @@ enum class SigningErrorCode {
   kCrypto,       // an OpenSSL operation failed (message carries the ERR_ queue)
   kIo,           // file read/write failure
   kArgument,     // bad caller input (e.g. empty field name, field already signed)
+  kTimestamp,    // a time-stamping authority failed, refused, or answered something unusable
 };
 
 class SigningError : public std::runtime_error {

@@ -1,7 +1,35 @@
 // Copyright sealflow authors.
-// Verification of the signatures in a PDF: ByteRange structure, message digest, CMS signature,
-// certificate chain to the configured trust anchors, signer identity. The outcome is a report
-// (a value), never an exception, whatever the input bytes are.
+// Verification of the signatures in a PDF, after ETSI EN 319 102-1 and the checks of pyHanko and
+// EU DSS: ByteRange structure, message digest, CMS signature, certificate chain to the
+// configured trust anchors, key usage, revocation, signer identity, and difference analysis of
+// every revision after the one a signature signs. The outcome is a report (a value), never an
+// exception, whatever the input bytes are.
+//
+// Policy (what each outcome means):
+// * Per signature an ETSI indication: TOTAL_PASSED (verdict VALID), TOTAL_FAILED (INVALID) or
+//   INDETERMINATE, with a sub-indication naming the first reason:
+//     TOTAL_FAILED:  FORMAT_FAILURE (ByteRange/Contents/CMS structure: four integers from 0, the
+//                    gap exactly this dictionary's /Contents, no overlap with another signature,
+//                    the signed prefix ending exactly at one revision's %%EOF), HASH_FAILURE,
+//                    SIG_CRYPTO_FAILURE, REVOKED (the signer certificate was revoked before the
+//                    time the signature itself claims in /M), MODIFIED_AFTER_SIGNING (a later
+//                    revision changes something the whitelist does not allow, see
+//                    signing/src/difference.h; or bytes other than white-space follow the last
+//                    %%EOF; `modifications` names the objects).
+//     INDETERMINATE: NO_CERTIFICATE_CHAIN_FOUND, OUT_OF_BOUNDS_NO_POE (a certificate of the
+//                    chain has expired at the validation time), NOT_YET_VALID,
+//                    CHAIN_CONSTRAINTS_FAILURE (key usage allows neither digitalSignature nor
+//                    nonRepudiation; other chain errors), REVOKED_NO_POE / REVOKED_CA_NO_POE
+//                    (revoked, but no proof of existence of the signature before the revocation),
+//                    NO_SIGNING_CERTIFICATE_FOUND, FORMAT_FAILURE (unsupported /SubFilter,
+//                    missing CAdES attributes), SIG_CONSTRAINTS_FAILURE.
+// * Certificates are checked at the validation time (VerifierOptions::clock): this verifier has
+//   no proof of existence (a verified signature or document timestamp) yet, and /M is only what
+//   the signer claims. Hence no EXPIRED/TOTAL_FAILED without such proof either.
+// * Revocation: CRLs from VerifierOptions::crl_files and from the document's /DSS /CRLs, each
+//   used only if it verifies with the certificate's issuer from the validated chain. No CRL for
+//   an issuer is not a failure (the pilot's CAs publish none); `revocation` says what was found.
+// * The document verdict is the worst signature verdict; no signature is INDETERMINATE.
 #pragma once
 
 #include <chrono>
@@ -16,6 +44,20 @@ namespace sealflow::signing {
 
 enum class Verdict { kValid, kInvalid, kIndeterminate };
 
+// ETSI EN 319 102-1 main indication; kTotalPassed <=> kValid, kTotalFailed <=> kInvalid.
+enum class Indication { kTotalPassed, kTotalFailed, kIndeterminate };
+
+// "TOTAL_PASSED" / "TOTAL_FAILED" / "INDETERMINATE".
+const char* IndicationName(Indication indication);
+// "中文 / English" description of a sub-indication ("" for "", the name itself if unknown).
+std::string DescribeSubIndication(const std::string& sub_indication);
+
+// An object a later revision changed in a way the difference analysis does not allow.
+struct Modification {
+  std::uint32_t object = 0;  // object number; 0 for the trailer or the bytes after %%EOF
+  std::string change;  // "中文 / English", e.g. "已修改 / changed: /Type /Page /Contents"
+};
+
 // "VALID" / "INVALID" / "INDETERMINATE".
 const char* VerdictName(Verdict verdict);
 // CLI exit code for a verdict: 0 / 1 / 2.
@@ -23,19 +65,26 @@ int VerdictExitCode(Verdict verdict);
 
 struct SignatureReport {
   std::string field_name;
-  std::string sub_filter;       // e.g. "ETSI.CAdES.detached"
-  std::string signer_subject;   // RFC 2253 subject of the signer certificate ("" if unknown)
-  std::string signer_name;      // its commonName
+  std::string sub_filter;      // e.g. "ETSI.CAdES.detached"
+  std::string signer_subject;  // RFC 2253 subject of the signer certificate ("" if unknown)
+  std::string signer_name;     // its commonName
   std::string signer_organization;
   std::string signer_serial_number;  // subject serialNumber (e.g. credit code), if any
-  std::string signing_time;     // from /M, ISO 8601 UTC ("" if absent)
+  std::string signing_time;          // from /M, ISO 8601 UTC ("" if absent)
   std::vector<std::int64_t> byte_range;
   bool covers_whole_document = false;
-  bool digest_ok = false;       // messageDigest attribute equals SHA-256 of the byte ranges
-  bool signature_ok = false;    // the CMS signature verifies with the signer certificate
-  bool chain_ok = false;        // chain to a trust anchor at the signing time
+  bool digest_ok = false;     // messageDigest attribute equals SHA-256 of the byte ranges
+  bool signature_ok = false;  // the CMS signature verifies with the signer certificate
+  bool chain_ok = false;      // chain to a trust anchor at the signing time
   Verdict verdict = Verdict::kIndeterminate;
   std::vector<std::string> findings;  // each "中文 / English"
+  // Consistent with `verdict` (see the policy at the top).
+  Indication indication = Indication::kIndeterminate;
+  std::string sub_indication;               // "" when TOTAL_PASSED
+  int revision = 0;                         // 1-based revision the signature signs (0: not found)
+  std::vector<Modification> modifications;  // disallowed changes after that revision
+  int docmdp = 0;                          // DocMDP /P of a certification in force for it (0: none)
+  std::string revocation = "NOT_CHECKED";  // "GOOD" / "REVOKED" / "NOT_CHECKED"
 };
 
 struct VerificationReport {
@@ -43,6 +92,7 @@ struct VerificationReport {
   std::vector<SignatureReport> signatures;
   std::vector<std::string> findings;  // document-level (e.g. "not a PDF", "no signature")
   bool is_pdf = false;                // false: the bytes are not a parsable PDF
+  int revisions = 0;                  // revisions found (each "startxref N %%EOF")
   // JSON text of the whole report (stable key order).
   std::string ToJson() const;
 };
@@ -52,6 +102,9 @@ struct VerifierOptions {
   // INDETERMINATE (NO_CERTIFICATE_CHAIN_FOUND).
   std::vector<std::string> trust_anchor_files;
   std::vector<std::string> trust_anchor_pems;  // PEM text, same meaning
+  // CRL files (PEM or DER) for revocation checking, besides those in the document's DSS.
+  // Create() throws SigningError(kCredentials) if one cannot be read or parsed.
+  std::vector<std::string> crl_files;
   // "Now" for certificate validity when the signature carries no trusted time.
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();

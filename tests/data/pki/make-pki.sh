@@ -15,6 +15,12 @@
 #   expired.pem/.key          signer under root-ca, valid 2024-01-01 .. 2025-12-31 (before the
 #                             tests' fixed "now", 2026-03-01)
 #   not-yet-valid.pem/.key    signer under root-ca, valid from 2027-01-01
+#   tsa.pem/.key              time-stamping authority under root-ca (extendedKeyUsage critical
+#                             timeStamping), 2025-01-01 .. 2035-12-31
+#   root-ca.crl.pem           root-ca's CRL revoking expired.pem, 2026-02-01 .. 2036-02-01
+#
+# `make-pki.sh tsa` issues only tsa.pem/.key and root-ca.crl.pem with the existing root-ca (the
+# other fixtures and every signed file made with them stay valid).
 set -euo pipefail
 cd "$(dirname "$0")"
 work=$(mktemp -d)
@@ -71,6 +77,12 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[tsa_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+extendedKeyUsage = critical,timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 CNF
 
 serial=1000
@@ -94,6 +106,27 @@ issue() {
   fi
 }
 
+issue_tsa() {
+  issue tsa "/C=CN/O=新乡市工业和信息化局/CN=新乡市工业和信息化局 测试时间戳服务" \
+    root-ca 20250101000000Z 20351231235959Z tsa_ext
+  # A CRL needs the CA database: one line revoking expired.pem.
+  local serial_hex expiry
+  serial_hex=$(openssl x509 -in expired.pem -noout -serial | cut -d= -f2)
+  expiry=$(date -u -d "$(openssl x509 -in expired.pem -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+  printf 'R\t%s\t260115000000Z\t%s\tunknown\t%s\n' "$expiry" "$serial_hex" \
+    "$(openssl x509 -in expired.pem -noout -subject -nameopt compat | sed 's/^subject=//')" \
+    >"$work/index.txt"
+  echo 01 >"$work/crlnumber"
+  echo "crlnumber = $work/crlnumber" >>"$work/ca.cnf"
+  openssl ca -batch -utf8 -config "$work/ca.cnf" -gencrl -cert root-ca.pem -keyfile root-ca.key \
+    -crl_lastupdate 20260201000000Z -crl_nextupdate 20360201000000Z -out root-ca.crl.pem
+}
+if [[ ${1:-} == tsa ]]; then
+  serial=2000
+  issue_tsa
+  exit 0
+fi
+
 issue root-ca "/C=CN/O=新乡市工业和信息化局/CN=新乡市工业和信息化局 测试根CA" self \
   20250101000000Z 20451231235959Z root_ext
 issue provider "/C=CN/O=新乡市示例软件服务有限公司/CN=新乡市示例软件服务有限公司 签章/serialNumber=$PROVIDER_CODE" \
@@ -106,6 +139,9 @@ issue other-ca "/C=CN/O=Unrelated Test Authority/CN=Unrelated Test Root CA" self
   20250101000000Z 20451231235959Z root_ext
 issue provider-other "/C=CN/O=另一家测试公司/CN=另一家测试公司 签章/serialNumber=$OTHER_CODE" \
   other-ca 20250101000000Z 20351231235959Z signer_ext
+
+serial=2000
+issue_tsa
 
 cp root-ca.pem chain.pem
 printf 'sealflow-test' >provider.p12.pass

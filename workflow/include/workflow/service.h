@@ -8,6 +8,8 @@
 //   GET  /api/v1/documents/{id}     record JSON
 //   GET  /api/v1/documents/{id}/pdf exact stored bytes
 //   POST /api/v1/verify             verification report; stores nothing
+//   POST /api/v1/tsa                RFC 3161 time-stamping (application/timestamp-query →
+//                                   application/timestamp-reply); 404 without a TSA configured
 //   GET  /healthz
 #pragma once
 
@@ -36,6 +38,13 @@ struct ServiceOptions {
     return std::chrono::system_clock::now();
   };
   std::function<std::string()> id_source;  // archive record ids; default random
+  // The built-in time-stamping authority (POST /api/v1/tsa): PEM key, certificate (critical
+  // extendedKeyUsage timeStamping) and optional chain. No key and certificate: no TSA. Its
+  // genTime comes from `clock`.
+  std::string tsa_key_file;
+  std::string tsa_cert_file;
+  std::string tsa_chain_file;
+  std::string tsa_policy_oid = "1.2.3.4.1";  // see signing::kDefaultTsaPolicyOid
 };
 
 // Starts on construction, stops on Stop() or destruction. Not copyable.

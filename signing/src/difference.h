@@ -1,0 +1,50 @@
+// Copyright sealflow authors.
+// Private: difference analysis between the revision a signature signs and the whole document.
+//
+// Every object that differs (by object number: added, changed, removed; dictionaries and arrays
+// compared by their serialised values, streams also by their raw bytes) must be explained by the
+// whitelist below, else it is a modification after signing:
+//   * a new signature: its signature dictionary, its field and widget(s), the appearance
+//     XObjects and resources reached only from the new widget's /AP; or an existing empty
+//     signature field filled (/V set, /AP and /M on the widget);
+//   * the containers that list them growing and nothing else: the AcroForm (/Fields additions,
+//     /SigFlags), the /Fields and page /Annots arrays (old entries kept), a page dictionary (its
+//     /Annots only), the catalog (/AcroForm, /DSS, /Extensions; /Perms never);
+//   * the DSS and everything only it reaches (certificates, CRLs, OCSP responses, VRI);
+//   * the document information dictionary (metadata that is never drawn);
+//   * unless the document is certified with DocMDP P1: filling an existing form field (/V, /AS,
+//     the widget's /AP and /M) that is neither read-only nor locked by a FieldMDP transform
+//     (/Reference or /Lock) of a signature in the signed revision;
+//   * cross-reference and object streams (their contents are compared object by object).
+// Stricter than ISO 32000 on purpose: new annotations other than signature widgets are never
+// allowed (the evil annotation attack uses annotations permitted under P3), and on a certified
+// document a new signature field must be invisible — a visible signature fills a field the
+// certifier prepared (the sneaky signature attack draws content with a new signature's
+// appearance). A reference in the signed revision to an object that did not exist then and exists
+// now counts as a change to that object (hide-and-replace through dangling references).
+#pragma once
+
+#include <podofo/podofo.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sealflow::signing::pdf {
+
+struct ObjectChange {
+  std::uint32_t object = 0;  // object number (0: the trailer)
+  std::string change;        // "中文 / English"
+};
+
+struct DiffOutcome {
+  int docmdp = 0;  // DocMDP /P of the signed revision's certification (0: not certified)
+  std::vector<ObjectChange> disallowed;
+};
+
+// Compares `signed_revision` (the prefix the signature covers, parsed on its own) with
+// `document` (the whole file). Both are only read. Throws PoDoFo::PdfError on broken structure.
+DiffOutcome CompareRevisions(PoDoFo::PdfMemDocument& signed_revision,
+                             PoDoFo::PdfMemDocument& document);
+
+}  // namespace sealflow::signing::pdf
