@@ -8,7 +8,7 @@ BUILD_DIR=${SEALFLOW_BUILD_DIR:-$SEALFLOW_ROOT/build}
 # Build, test and cross-check dependencies, all from Debian 12's packages.
 SEALFLOW_PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
-  libpodofo-dev libpoco-dev libxml2-dev libssl-dev libsqlite3-dev
+  libpodofo-dev libpoco-dev libxml2-dev libssl-dev libsqlite3-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-wqy-microhei fonts-arphic-uming python3 python3-fonttools
   poppler-utils qpdf openssl sqlite3 curl

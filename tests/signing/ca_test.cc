@@ -61,7 +61,7 @@ TEST(CaTest, Pkcs12ExportLoadsWithCredentialsAndCarriesRoleAndCreditCode) {
   using std::chrono::hours;
   const auto start = sealflow::testing::FixedNow() - hours(24);
   const IssuedIdentity root = CreateRootCa({"根CA", "新乡市工业和信息化局", "", "CN"}, start, 3650);
-  CertificateSubject subject{"验收机构 签章", "新乡市示例验收中心", "12410700MB0000000X", "CN"};
+  CertificateSubject subject{"验收机构 签章", "新乡市示例验收中心", "12410700MB00000001", "CN"};
   for (KeyAlgorithm key : {KeyAlgorithm::kRsa2048, KeyAlgorithm::kEcdsaP256}) {
     IssueOptions options;
     options.key = key;
@@ -73,7 +73,7 @@ TEST(CaTest, Pkcs12ExportLoadsWithCredentialsAndCarriesRoleAndCreditCode) {
     const Credentials credentials = Credentials::FromPkcs12(dir.File("agency.p12"), "口令");
     EXPECT_NE(credentials.SubjectName().find("OU=agency"), std::string::npos)
         << credentials.SubjectName();
-    EXPECT_NE(credentials.SubjectName().find("serialNumber=12410700MB0000000X"),
+    EXPECT_NE(credentials.SubjectName().find("serialNumber=12410700MB00000001"),
               std::string::npos)
         << credentials.SubjectName();
     EXPECT_THROW(Credentials::FromPkcs12(dir.File("agency.p12"), "wrong"), SigningError);

@@ -55,7 +55,7 @@ inline const IssuedIdentity& IssuedUnderRoot(KeyAlgorithm algorithm) {
   if (it == issued.end()) {
     const auto start = std::chrono::system_clock::from_time_t(1735689600);  // 2025-01-01
     CertificateSubject subject{"新乡市示例制造有限公司 法定代表人", "新乡市示例制造有限公司",
-                               "91410700MA46E5GH1Y", "CN"};
+                               "91410700MA46E5GH12", "CN"};
     IssueOptions options;
     options.key = algorithm;
     options.organizational_unit = "enterprise";

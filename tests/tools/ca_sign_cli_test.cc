@@ -55,7 +55,7 @@ class CaCliTest : public ::testing::Test {
 };
 
 TEST_F(CaCliTest, IssuedRoleCertificateHasNonRepudiationOrgRoleAndCreditCode) {
-  Issue("provider", "新乡市示例软件服务有限公司", "91410700MA44C1RX2X", "provider.p12",
+  Issue("provider", "新乡市示例软件服务有限公司", "91410700MA44C1RX23", "provider.p12",
         "--cn 示例软件-签章");
   CertOf("provider.p12", "provider.pem");
   const CommandResult text =
@@ -65,7 +65,7 @@ TEST_F(CaCliTest, IssuedRoleCertificateHasNonRepudiationOrgRoleAndCreditCode) {
   EXPECT_NE(text.output.find("O=新乡市示例软件服务有限公司, OU=provider"), std::string::npos)
       << text.output;
   EXPECT_NE(text.output.find("OU=provider"), std::string::npos) << text.output;
-  EXPECT_NE(text.output.find("serialNumber=91410700MA44C1RX2X"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("serialNumber=91410700MA44C1RX23"), std::string::npos) << text.output;
   EXPECT_NE(text.output.find("Not Before: Mar  1 08:00:00 2026 GMT"), std::string::npos)
       << text.output;
   Expect0("openssl verify -attime 1772352000 -CAfile " + ca_ + "/root.pem " +
@@ -73,7 +73,7 @@ TEST_F(CaCliTest, IssuedRoleCertificateHasNonRepudiationOrgRoleAndCreditCode) {
 }
 
 TEST_F(CaCliTest, TsaRoleGetsCriticalTimeStampingAndP256KeysWork) {
-  Issue("tsa", "新乡市工业和信息化局", "11410700MB1234567X", "tsa.p12", "--key-type p256");
+  Issue("tsa", "新乡市工业和信息化局", "11410700MB1234567U", "tsa.p12", "--key-type p256");
   CertOf("tsa.p12", "tsa.pem");
   const CommandResult text = Expect0("openssl x509 -noout -text -in " + dir_.File("tsa.pem"));
   EXPECT_NE(text.output.find("X509v3 Extended Key Usage: critical"), std::string::npos)
@@ -83,8 +83,8 @@ TEST_F(CaCliTest, TsaRoleGetsCriticalTimeStampingAndP256KeysWork) {
 }
 
 TEST_F(CaCliTest, RevokedCertificateIsInTheCrlAndFailsCrlCheckedVerification) {
-  Issue("provider", "甲公司", "91410700MA44C1RX2X", "a.p12");
-  Issue("enterprise", "乙公司", "91410700MA46E5GH1Y", "b.p12");
+  Issue("provider", "甲公司", "91410700MA44C1RX23", "a.p12");
+  Issue("enterprise", "乙公司", "91410700MA46E5GH12", "b.p12");
   CertOf("a.p12", "a.pem");
   CertOf("b.p12", "b.pem");
   Expect0(Sealflow() + " ca revoke --dir " + ca_ + " --serial 2 --reason keyCompromise --now " +
@@ -118,12 +118,20 @@ TEST_F(CaCliTest, BadUsage) {
                dir_.File("pass.txt"))
                 .exit_code,
             64);
+  // A credit code whose GB 32100 check character is wrong is refused before anything is issued.
+  CommandResult bad_code = Sh(Sealflow() + " ca issue --dir " + ca_ +
+                              " --role provider --org x --credit-code 91410700MA44C1RX2X "
+                              "--p12 " + dir_.File("bad.p12") + " --password-file " +
+                              dir_.File("pass.txt"));
+  EXPECT_EQ(bad_code.exit_code, 64) << bad_code.output;
+  EXPECT_NE(bad_code.output.find("GB 32100"), std::string::npos) << bad_code.output;
+  EXPECT_EQ(Sh("test -e " + dir_.File("bad.p12")).exit_code, 1);
   EXPECT_EQ(Sh(Sealflow() + " ca init --dir " + ca_ + " --name again").exit_code, 3);
 }
 
 TEST_F(CaCliTest, ProviderAndEnterpriseCountersignTheRenderedContractWithTheirP12) {
-  Issue("provider", "新乡市示例软件服务有限公司", "91410700MA44C1RX2X", "provider.p12");
-  Issue("enterprise", "新乡市示例制造有限公司", "91410700MA46E5GH1Y", "enterprise.p12",
+  Issue("provider", "新乡市示例软件服务有限公司", "91410700MA44C1RX23", "provider.p12");
+  Issue("enterprise", "新乡市示例制造有限公司", "91410700MA46E5GH12", "enterprise.p12",
         "--cn 李四 --key-type p256");
   Expect0(Sealflow() + " render " + testing::SourcePath("xml-schemas/examples/contract.xml") +
           " -o " + dir_.File("contract.pdf"));

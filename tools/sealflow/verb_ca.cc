@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "args.h"
+#include "forms/credit_code.h"
 #include "signing/ca.h"
 #include "signing/credentials.h"
 #include "verbs.h"
@@ -68,7 +69,7 @@ constexpr const char* kCaHelp =
     "example:\n"
     "  sealflow ca init --dir ca --name 新乡市工业和信息化局\n"
     "  sealflow ca issue --dir ca --role provider --org 新乡市示例软件服务有限公司 \\\n"
-    "      --credit-code 91410700MA44C1RX2X --p12 provider.p12 --password-file pass.txt\n"
+    "      --credit-code 91410700MA44C1RX23 --p12 provider.p12 --password-file pass.txt\n"
     "  sealflow ca revoke --dir ca --serial 2 --reason keyCompromise\n"
     "  sealflow ca crl --dir ca -o crl.pem\n";
 
@@ -176,6 +177,13 @@ int Issue(const Args& args) {
     std::fprintf(stderr,
                  "sealflow ca issue: 需要 --dir --role --org --credit-code --p12 --password-file "
                  "/ need --dir, --role, --org, --credit-code, --p12 and --password-file\n");
+    return kExitUsage;
+  }
+  if (!forms::IsValidCreditCode(*code)) {
+    std::fprintf(stderr,
+                 "sealflow ca issue: 统一社会信用代码无效（GB 32100 校验位） / not a valid unified "
+                 "social credit code (GB 32100 check character): %s\n",
+                 code->c_str());
     return kExitUsage;
   }
   static const char* const kRoles[] = {"provider", "enterprise", "agency", "bureau", "tsa"};

@@ -33,6 +33,9 @@ constexpr const char* kServeHelp =
     "  --trust FILE            PEM trust anchor, repeatable (sealflow.trust, comma-separated;\n"
     "                          default DIR/pki/root-ca.pem when it exists, as made by demo)\n"
     "  --max-upload-bytes N    larger uploads get 413 (sealflow.maxUploadBytes; default 33554432)\n"
+    "  --tsa-key FILE          run the built-in RFC 3161 TSA at POST /api/v1/tsa with this key\n"
+    "  --tsa-cert FILE         ... and this certificate (extendedKeyUsage timeStamping)\n"
+    "  --tsa-chain FILE        ... and these chain certificates (sealflow.tsaKey/tsaCert/tsaChain)\n"
     "  --config FILE           a .properties, .ini, .json or .xml file with the keys above\n"
     "\n"
     "example:\n"
@@ -58,6 +61,11 @@ class ServeApplication : public Poco::Util::ServerApplication {
     options.max_upload_bytes = static_cast<std::size_t>(Poco::NumberParser::parseUnsigned64(
         args_.Get("max-upload-bytes")
             .value_or(config().getString("sealflow.maxUploadBytes", "33554432"))));
+    options.tsa_key_file = args_.Get("tsa-key").value_or(config().getString("sealflow.tsaKey", ""));
+    options.tsa_cert_file =
+        args_.Get("tsa-cert").value_or(config().getString("sealflow.tsaCert", ""));
+    options.tsa_chain_file =
+        args_.Get("tsa-chain").value_or(config().getString("sealflow.tsaChain", ""));
     options.trust_anchor_files = args_.GetAll("trust");
     if (options.trust_anchor_files.empty()) {
       Poco::StringTokenizer tokens(
@@ -88,7 +96,10 @@ class ServeApplication : public Poco::Util::ServerApplication {
 }  // namespace
 
 int RunServe(int argc, char** argv) {
-  Args args(argc, argv, {"data", "port", "host", "config", "trust", "max-upload-bytes"}, {});
+  Args args(argc, argv,
+            {"data", "port", "host", "config", "trust", "max-upload-bytes", "tsa-key", "tsa-cert",
+             "tsa-chain"},
+            {});
   if (int rc = HandleHelpAndErrors(args, "serve", kServeHelp); rc >= 0) return rc;
   if (!args.positional().empty()) {
     std::fprintf(stderr, "sealflow serve: 多余的参数 / unexpected argument %s\n",

@@ -5,7 +5,11 @@
 //   POST /api/v1/documents          signed PDF (raw body or multipart/form-data)
 //                                   201 record | 400 not a PDF / unsigned | 413 too large |
 //                                   422 signature not VALID (report) | 415 unusable content type
+//                                   ?supersedes=ID stores a correction of record ID
+//   GET  /api/v1/documents          search: party, formType, phase, from, to, q, limit, cursor
 //   GET  /api/v1/documents/{id}     record JSON
+//   GET  /api/v1/enterprises/{creditCode}/dossier      records by phase, with verification
+//   GET  /api/v1/enterprises/{creditCode}/dossier.zip  BagIt package, streamed
 //   GET  /api/v1/documents/{id}/pdf exact stored bytes
 //   POST /api/v1/verify             verification report; stores nothing
 //   POST /api/v1/tsa                RFC 3161 time-stamping (application/timestamp-query →
