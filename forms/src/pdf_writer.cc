@@ -165,7 +165,8 @@ class SubsetFont {
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
     std::vector<std::pair<unsigned, char32_t>> entries;
     for (std::size_t cid = 1; cid < unicode_.size(); ++cid) {  // CID 0 is .notdef
-      if (unicode_[cid] != kNoUnicode) entries.emplace_back(static_cast<unsigned>(cid), unicode_[cid]);
+      if (unicode_[cid] != kNoUnicode)
+        entries.emplace_back(static_cast<unsigned>(cid), unicode_[cid]);
     }
     for (std::size_t i = 0; i < entries.size(); i += 100) {  // at most 100 per block
       std::size_t end = std::min(entries.size(), i + 100);
@@ -310,8 +311,9 @@ void WriteEmptySignatureFields(PdfMemDocument& doc, const std::vector<SignatureB
     // ASCII names (all of ours) stay PDFDocEncoding; anything else becomes UTF-16BE.
     const bool ascii = std::all_of(block.field_name.begin(), block.field_name.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    dict.AddKey("T", ascii ? PdfString(block.field_name)
-                           : PdfString(reinterpret_cast<const pdf_utf8*>(block.field_name.c_str())));
+    dict.AddKey("T", ascii
+                         ? PdfString(block.field_name)
+                         : PdfString(reinterpret_cast<const pdf_utf8*>(block.field_name.c_str())));
     PdfArray rect;
     for (double v : {block.x, block.y, block.x + block.width, block.y + block.height}) {
       rect.push_back(PdfObject(v));

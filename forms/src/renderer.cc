@@ -87,7 +87,6 @@ struct Meta {
   std::string id, schema_version, party_name;
 };
 
-
 class RendererImpl final : public Renderer {
  public:
   RendererImpl(const RendererOptions& options, std::unique_ptr<Validator> validator,
@@ -111,9 +110,8 @@ class RendererImpl final : public Renderer {
 
     Composer composer({&fonts_[0].widths, &fonts_[1].widths});
     type->compose(root, composer);
-    std::vector<compose::Page> pages =
-        composer.Finish(std::string("新乡市中小企业数字化转型试点 · ") + type->title,
-                        "编号 " + meta.id);
+    std::vector<compose::Page> pages = composer.Finish(
+        std::string("新乡市中小企业数字化转型试点 · ") + type->title, "编号 " + meta.id);
 
     RenderedForm& form = result.form;
     form.form_type = result.report.form_type;
@@ -146,8 +144,8 @@ class RendererImpl final : public Renderer {
     PdfDictionary& spec_dict = spec.GetObject()->GetDictionary();
     spec_dict.AddKey("AFRelationship", PdfName("Source"));
     spec_dict.AddKey("UF", Utf8(file_name));
-    spec_dict.AddKey("Desc", Utf8(std::string(meta.type->title) + "源数据 / " +
-                                  meta.type->english + " source XML"));
+    spec_dict.AddKey("Desc", Utf8(std::string(meta.type->title) + "源数据 / " + meta.type->english +
+                                  " source XML"));
     PdfObject* ef = spec_dict.GetKey("EF");
     if (ef != nullptr && ef->IsDictionary()) {
       PdfObject* stream = ef->GetDictionary().GetKey("F");
@@ -166,8 +164,8 @@ class RendererImpl final : public Renderer {
     // Info dictionary) is deterministic and differs between documents.
     std::string date = PdfDate(options_.clock());
     PdfDictionary& info = doc.GetInfo()->GetObject()->GetDictionary();
-    info.AddKey("Title",
-                Utf8(std::string("新乡市中小企业数字化转型试点 ") + meta.type->title + " " + meta.id));
+    info.AddKey("Title", Utf8(std::string("新乡市中小企业数字化转型试点 ") + meta.type->title +
+                              " " + meta.id));
     info.AddKey("Subject", Utf8(meta.party_name));
     info.AddKey("Creator", PdfString("sealflow"));
     info.AddKey("Producer", PdfString("sealflow (PoDoFo 0.9.8)"));
@@ -219,8 +217,8 @@ pdf::FontSource LoadFont(const std::string& dir, std::size_t index) {
       if (c >= 0xD800 && c <= 0xDFFF) continue;
       long gid = metrics.GetGlyphId(static_cast<long>(c));
       if (gid < 0 || gid >= parsed.glyph_count()) gid = 0;
-      widths[c] = static_cast<float>(
-          parsed.Metric(static_cast<std::uint16_t>(gid)).advance * scale);
+      widths[c] =
+          static_cast<float>(parsed.Metric(static_cast<std::uint16_t>(gid)).advance * scale);
     }
     font.widths = layout::FontWidths(std::move(widths), 1000.0f);
   } catch (const PdfError& error) {

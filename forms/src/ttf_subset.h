@@ -94,8 +94,8 @@ class Subset {
   void AddComponents();
 
   const Font& font_;
-  std::vector<std::uint16_t> source_;      // new id -> source id
-  std::vector<std::uint16_t> new_ids_;     // source id -> new id, 0xFFFF = not in the subset
+  std::vector<std::uint16_t> source_;   // new id -> source id
+  std::vector<std::uint16_t> new_ids_;  // source id -> new id, 0xFFFF = not in the subset
 };
 
 }  // namespace sealflow::forms::ttf

@@ -107,7 +107,7 @@ ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes) {
   ScopedErrorHandler scoped(&state.errors);
 
   constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
-                          XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
+                           XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
   DocPtr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
                                nullptr, kOptions));
   if (state.doctype_refused || !state.errors.findings.empty() || ctxt->wellFormed == 0 ||

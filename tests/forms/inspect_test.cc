@@ -87,7 +87,8 @@ TEST(InspectTest, GarbageIsARenderError) {
 }
 
 TEST(InspectTest, UnknownOrUnsafeXmlThrows) {
-  EXPECT_EQ(CodeOf([] { InspectXml("<no-such-form id=\"X-1\"/>"); }), FormsErrorCode::kUnknownFormType);
+  EXPECT_EQ(CodeOf([] { InspectXml("<no-such-form id=\"X-1\"/>"); }),
+            FormsErrorCode::kUnknownFormType);
   EXPECT_EQ(CodeOf([] {
               InspectXml(ReadFile(SourcePath("xml-schemas/examples/invalid/application-xxe.xml")));
             }),

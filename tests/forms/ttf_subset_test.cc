@@ -23,9 +23,8 @@ using sealflow::testing::SourcePath;
 // The build tree's fonts, as the Renderer finds them by default.
 std::string FontPath(const std::string& name) {
   const char* env = std::getenv("SEALFLOW_FONT_DIR");
-  std::string dir = env != nullptr && *env != '\0'
-                        ? std::string(env)
-                        : sealflow::testing::BinPath("../share/fonts");
+  std::string dir = env != nullptr && *env != '\0' ? std::string(env)
+                                                   : sealflow::testing::BinPath("../share/fonts");
   return dir + "/" + name;
 }
 
@@ -36,7 +35,8 @@ std::uint32_t Be(std::string_view data, std::size_t at, int bytes) {
 }
 
 // Independent of the code under test: the table directory entry for tag.
-std::string_view TableOf(std::string_view font, std::string_view tag, std::uint32_t* checksum = nullptr) {
+std::string_view TableOf(std::string_view font, std::string_view tag,
+                         std::uint32_t* checksum = nullptr) {
   std::uint32_t count = Be(font, 4, 2);
   for (std::uint32_t i = 0; i < count; ++i) {
     std::size_t record = 12 + 16 * i;
@@ -117,7 +117,8 @@ std::set<std::uint16_t> Closure(const Font& font, const std::vector<std::uint16_
     std::uint16_t glyph = todo.back();
     todo.pop_back();
     if (!seen.insert(glyph).second) continue;
-    for (const Font::Component& c : Font::Components(font.GlyphData(glyph))) todo.push_back(c.glyph);
+    for (const Font::Component& c : Font::Components(font.GlyphData(glyph)))
+      todo.push_back(c.glyph);
   }
   return seen;
 }
@@ -175,7 +176,8 @@ TEST_P(TtfSubsetTest, CompositeComponentsAreIncludedAndRenumbered) {
   // The first composite glyph with a component of a higher id than itself, found by scanning.
   std::uint16_t composite = 0;
   for (std::uint32_t g = 1; g < font.glyph_count() && composite == 0; ++g) {
-    for (const Font::Component& c : Font::Components(font.GlyphData(static_cast<std::uint16_t>(g)))) {
+    for (const Font::Component& c :
+         Font::Components(font.GlyphData(static_cast<std::uint16_t>(g)))) {
       if (c.glyph > g + 1) composite = static_cast<std::uint16_t>(g);
     }
   }
@@ -206,10 +208,10 @@ TEST(TtfComponentsTest, ParsesEveryArgumentAndTransformShape) {
     glyph += static_cast<char>(id & 0xFF);
     glyph.append(tail, '\x01');
   };
-  component(0x0001 | 0x0008 | 0x0020, 300, 4 + 2);  // word args, scale, more
-  component(0x0040 | 0x0020, 7, 2 + 4);             // byte args, x and y scale, more
+  component(0x0001 | 0x0008 | 0x0020, 300, 4 + 2);     // word args, scale, more
+  component(0x0040 | 0x0020, 7, 2 + 4);                // byte args, x and y scale, more
   component(0x0001 | 0x0080 | 0x0020, 0x1234, 4 + 8);  // word args, 2x2, more
-  component(0x0000, 9, 2);                           // byte args, last
+  component(0x0000, 9, 2);                             // byte args, last
   std::vector<Font::Component> components = Font::Components(glyph);
   ASSERT_EQ(components.size(), 4u);
   EXPECT_EQ(components[0].glyph, 300);
@@ -267,13 +269,14 @@ TEST(TtfSubsetRenderTest, RenderedExampleIsSmall) {
   RendererOptions options;
   options.clock = sealflow::testing::FixedNow;
   options.compress_fonts = true;
-  RenderResult result =
-      Renderer::Create(options)->Render(ReadFile(SourcePath("xml-schemas/examples/application.xml")));
+  RenderResult result = Renderer::Create(options)->Render(
+      ReadFile(SourcePath("xml-schemas/examples/application.xml")));
   ASSERT_TRUE(result.report.ok());
   std::printf("application.xml: %zu bytes with compressed fonts\n", result.form.pdf.size());
   EXPECT_LT(result.form.pdf.size(), 150u * 1024);
   options.compress_fonts = false;
-  result = Renderer::Create(options)->Render(ReadFile(SourcePath("xml-schemas/examples/application.xml")));
+  result = Renderer::Create(options)->Render(
+      ReadFile(SourcePath("xml-schemas/examples/application.xml")));
   std::printf("application.xml: %zu bytes with uncompressed fonts\n", result.form.pdf.size());
   // The outlines of ~750 CJK glyphs alone are ~230 KB (uming's carry no hinting to drop).
   EXPECT_LT(result.form.pdf.size(), 300u * 1024);

@@ -73,8 +73,7 @@ TEST(CaTest, Pkcs12ExportLoadsWithCredentialsAndCarriesRoleAndCreditCode) {
     const Credentials credentials = Credentials::FromPkcs12(dir.File("agency.p12"), "口令");
     EXPECT_NE(credentials.SubjectName().find("OU=agency"), std::string::npos)
         << credentials.SubjectName();
-    EXPECT_NE(credentials.SubjectName().find("serialNumber=12410700MB00000001"),
-              std::string::npos)
+    EXPECT_NE(credentials.SubjectName().find("serialNumber=12410700MB00000001"), std::string::npos)
         << credentials.SubjectName();
     EXPECT_THROW(Credentials::FromPkcs12(dir.File("agency.p12"), "wrong"), SigningError);
     EXPECT_EQ(CertificateSerial(agency.cert_pem), "7");
@@ -85,9 +84,8 @@ TEST(CaTest, Pkcs12ExportLoadsWithCredentialsAndCarriesRoleAndCreditCode) {
 TEST(CaTest, CrlListsRevokedSerialsWithReasonAndIsSignedByTheCa) {
   const auto now = sealflow::testing::FixedNow();
   const IssuedIdentity root = CreateRootCa({"根CA", "新乡市工业和信息化局", "", "CN"}, now, 3650);
-  const std::string crl =
-      CreateCrl(root, {{"4660", now, "keyCompromise"}, {"3", now, ""}}, now,
-                now + std::chrono::hours(24 * 7), 5);
+  const std::string crl = CreateCrl(root, {{"4660", now, "keyCompromise"}, {"3", now, ""}}, now,
+                                    now + std::chrono::hours(24 * 7), 5);
   sealflow::testing::TempDir dir;
   sealflow::testing::WriteFile(dir.File("crl.pem"), crl);
   sealflow::testing::WriteFile(dir.File("root.pem"), root.cert_pem);

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "signing/error.h"
 #include "signer_test_util.h"
+#include "signing/error.h"
 #include "signing_test_util.h"
 
 namespace sealflow::signing {
@@ -315,8 +315,7 @@ TEST_F(CountersignTest, PdfsigShowsBothSignaturesValidAndTheFirstCoversRevisionO
   EXPECT_NE(twice_->find("/ByteRange[ 0 " + std::to_string(first[1]) + " " +
                          std::to_string(first[2]) + " " + std::to_string(first[3])),
             std::string::npos);
-  EXPECT_NE(pdfsig.output.find("OU=enterprise,O=新乡市示例制造有限公司"),
-            std::string::npos)
+  EXPECT_NE(pdfsig.output.find("OU=enterprise,O=新乡市示例制造有限公司"), std::string::npos)
       << pdfsig.output;
   const auto qpdf = test::RunOn(dir_, "qpdf --check", *twice_);
   EXPECT_EQ(qpdf.exit_code, 0) << qpdf.output;
@@ -328,9 +327,9 @@ TEST_F(CountersignTest, BothCmsVerifyWithOpenssl) {
     const std::string sig = dir_.File("sig.der"), content = dir_.File("ranges.bin");
     sealflow::testing::WriteFile(sig, extracted.cms);
     sealflow::testing::WriteFile(content, extracted.signed_bytes);
-    const auto result = sealflow::testing::Run(
-        "openssl cms -verify -binary -inform DER -in " + sig + " -content " + content +
-        " -CAfile " + Pki("root-ca.pem") + " -purpose any -out /dev/null");
+    const auto result = sealflow::testing::Run("openssl cms -verify -binary -inform DER -in " +
+                                               sig + " -content " + content + " -CAfile " +
+                                               Pki("root-ca.pem") + " -purpose any -out /dev/null");
     EXPECT_EQ(result.exit_code, 0) << result.output;
   }
 }
@@ -375,8 +374,8 @@ TEST_P(AlgorithmTest, SignsThePreparedFieldAndPdfsigAndOpensslAccept) {
       "openssl cms -verify -binary -inform DER -in " + dir.File("sig.der") + " -content " +
       dir.File("ranges.bin") + " -CAfile " + Pki("root-ca.pem") + " -purpose any -out /dev/null");
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  const auto print = sealflow::testing::Run("openssl cms -cmsout -print -inform DER -in " +
-                                            dir.File("sig.der"));
+  const auto print =
+      sealflow::testing::Run("openssl cms -cmsout -print -inform DER -in " + dir.File("sig.der"));
   EXPECT_NE(print.output.find(GetParam() == KeyAlgorithm::kEcdsaP256 ? "ecdsa-with-SHA256"
                                                                      : "rsaEncryption"),
             std::string::npos)
@@ -388,10 +387,14 @@ INSTANTIATE_TEST_SUITE_P(Keys, AlgorithmTest,
                                            KeyAlgorithm::kEcdsaP256),
                          [](const auto& param_info) {
                            switch (param_info.param) {
-                             case KeyAlgorithm::kRsa2048: return std::string("Rsa2048");
-                             case KeyAlgorithm::kRsa3072: return std::string("Rsa3072");
-                             case KeyAlgorithm::kEcdsaP256: return std::string("EcdsaP256");
-                             case KeyAlgorithm::kSm2: return std::string("Sm2");
+                             case KeyAlgorithm::kRsa2048:
+                               return std::string("Rsa2048");
+                             case KeyAlgorithm::kRsa3072:
+                               return std::string("Rsa3072");
+                             case KeyAlgorithm::kEcdsaP256:
+                               return std::string("EcdsaP256");
+                             case KeyAlgorithm::kSm2:
+                               return std::string("Sm2");
                            }
                            return std::string("Unknown");
                          });

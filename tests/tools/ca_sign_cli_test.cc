@@ -121,8 +121,8 @@ TEST_F(CaCliTest, BadUsage) {
   // A credit code whose GB 32100 check character is wrong is refused before anything is issued.
   CommandResult bad_code = Sh(Sealflow() + " ca issue --dir " + ca_ +
                               " --role provider --org x --credit-code 91410700MA44C1RX2X "
-                              "--p12 " + dir_.File("bad.p12") + " --password-file " +
-                              dir_.File("pass.txt"));
+                              "--p12 " +
+                              dir_.File("bad.p12") + " --password-file " + dir_.File("pass.txt"));
   EXPECT_EQ(bad_code.exit_code, 64) << bad_code.output;
   EXPECT_NE(bad_code.output.find("GB 32100"), std::string::npos) << bad_code.output;
   EXPECT_EQ(Sh("test -e " + dir_.File("bad.p12")).exit_code, 1);

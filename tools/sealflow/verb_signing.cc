@@ -19,7 +19,8 @@ constexpr const char* kSignHelp =
     "用法 / usage: sealflow sign IN.pdf -o OUT.pdf (--key K.pem --cert C.pem [--chain CHAIN.pem]\n"
     "                                               | --p12 F.p12 [--password-file F])\n"
     "                             [--field NAME] [--reason TEXT] [--location TEXT]\n"
-    "                             [--certify P1|P2|P3] [--lock FIELD]... [--seal [--seal-purpose TEXT]\n"
+    "                             [--certify P1|P2|P3] [--lock FIELD]... [--seal [--seal-purpose "
+    "TEXT]\n"
     "                              [--seal-org NAME] [--seal-signer NAME] [--seal-font F.ttf]]\n"
     "                             [--tsa URL] [--ltv [--crl CRL]...]\n"
     "\n"
@@ -60,7 +61,8 @@ constexpr const char* kSignHelp =
     "  sealflow sign contract-signed.pdf -o contract-countersigned.pdf --p12 enterprise.p12 \\\n"
     "      --password-file pass.txt --field enterprise --seal --seal-purpose 合同专用章 \\\n"
     "      --lock enterprise\n"
-    "  sealflow sign decision.pdf -o decision-final.pdf --p12 bureau.p12 --password-file pass.txt \\\n"
+    "  sealflow sign decision.pdf -o decision-final.pdf --p12 bureau.p12 --password-file pass.txt "
+    "\\\n"
     "      --field county --certify P2\n";
 
 constexpr const char* kVerifyHelp =
@@ -113,11 +115,11 @@ std::string FirstLine(const std::string& text) {
 }  // namespace
 
 int RunSign(int argc, char** argv) {
-  Args args(argc, argv,
-            {"output", "key", "cert", "chain", "p12", "password-file", "field", "reason",
-             "location", "tsa", "crl", "certify", "lock", "seal-purpose", "seal-org",
-             "seal-signer", "seal-font"},
-            {"ltv", "seal"}, {{"o", "output"}});
+  Args args(
+      argc, argv,
+      {"output", "key", "cert", "chain", "p12", "password-file", "field", "reason", "location",
+       "tsa", "crl", "certify", "lock", "seal-purpose", "seal-org", "seal-signer", "seal-font"},
+      {"ltv", "seal"}, {{"o", "output"}});
   if (int rc = HandleHelpAndErrors(args, "sign", kSignHelp); rc >= 0) return rc;
   auto output = args.Get("output");
   bool pem = args.Get("key") && args.Get("cert");

@@ -9,9 +9,9 @@ namespace sealflow::cli {
 
 // Exit codes shared by every verb (verify adds 1 = INVALID, 2 = INDETERMINATE).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitInvalid = 1;    // the input is invalid (schema, signature)
-inline constexpr int kExitFailure = 3;    // the work could not be done (I/O, bad key, ...)
-inline constexpr int kExitUsage = 64;     // bad command line (EX_USAGE)
+inline constexpr int kExitInvalid = 1;  // the input is invalid (schema, signature)
+inline constexpr int kExitFailure = 3;  // the work could not be done (I/O, bad key, ...)
+inline constexpr int kExitUsage = 64;   // bad command line (EX_USAGE)
 
 struct Verb {
   const char* name;

@@ -16,18 +16,18 @@ struct FormPhase {
 // reports), after (acceptance application and conclusion, satisfaction); the provider's own
 // file for applications, notices, appeals and reports.
 constexpr FormPhase kPhaseTable[] = {
-    {"application", archive::Phase::kProvider},             // 服务商申报书
-    {"diagnostic-report", archive::Phase::kBefore},         // 诊断报告
-    {"transformation-plan", archive::Phase::kBefore},       // 改造方案
-    {"change-filing", archive::Phase::kDuring},             // 变更备案
-    {"contract", archive::Phase::kDuring},                  // 改造合同
-    {"progress-report", archive::Phase::kDuring},           // 进度报告
-    {"acceptance-application", archive::Phase::kAfter},     // 验收申请
-    {"acceptance-conclusion", archive::Phase::kAfter},      // 验收结论
-    {"satisfaction", archive::Phase::kAfter},               // 满意度评价表
-    {"notice", archive::Phase::kProvider},                  // 通知 / 公示 / 通告
-    {"appeal", archive::Phase::kProvider},                  // 申诉书
-    {"report", archive::Phase::kProvider},                  // 举报
+    {"application", archive::Phase::kProvider},          // 服务商申报书
+    {"diagnostic-report", archive::Phase::kBefore},      // 诊断报告
+    {"transformation-plan", archive::Phase::kBefore},    // 改造方案
+    {"change-filing", archive::Phase::kDuring},          // 变更备案
+    {"contract", archive::Phase::kDuring},               // 改造合同
+    {"progress-report", archive::Phase::kDuring},        // 进度报告
+    {"acceptance-application", archive::Phase::kAfter},  // 验收申请
+    {"acceptance-conclusion", archive::Phase::kAfter},   // 验收结论
+    {"satisfaction", archive::Phase::kAfter},            // 满意度评价表
+    {"notice", archive::Phase::kProvider},               // 通知 / 公示 / 通告
+    {"appeal", archive::Phase::kProvider},               // 申诉书
+    {"report", archive::Phase::kProvider},               // 举报
 };
 
 }  // namespace

@@ -155,7 +155,8 @@ void CheckCasePerSubIndustry(const xmlNode* root, std::vector<Finding>& findings
   for (const xmlNode* item : xml::Children(xml::Child(root, "subIndustries"), "subIndustry")) {
     std::string sub_industry = xml::Trim(xml::Text(item));
     if (sub_industry.empty() || with_case.count(sub_industry) != 0) continue;
-    AddFinding(findings, item,
+    AddFinding(
+        findings, item,
         "申报的细分行业“" + sub_industry +
             "”没有数字化改造案例（第十条：在该细分行业至少有一个数字化改造案例） / no "
             "transformation case for the sub-industry applied for (Art. 10 requires at least "
@@ -184,9 +185,9 @@ void CheckDeclarations(const xmlNode* root, std::vector<Finding>& findings) {
     std::string value = xml::Trim(xml::Text(node));
     if (value != "false" && value != "0") continue;  // true, or not a boolean (schema reports)
     AddFinding(findings, node,
-        std::string("不符合第十条基本条件：须声明“") + declaration.chinese +
-            "” / Art. 10 basic requirement not met: the declaration \"" + declaration.english +
-            "\" must be true");
+               std::string("不符合第十条基本条件：须声明“") + declaration.chinese +
+                   "” / Art. 10 basic requirement not met: the declaration \"" +
+                   declaration.english + "\" must be true");
   }
 }
 
@@ -195,7 +196,9 @@ void CheckApplication(const xmlNode* root, std::vector<Finding>& findings) {
   CheckDeclarations(root, findings);
 }
 
-void Compose(const xmlNode* root, Composer& page) { ComposeApplication(ReadApplication(root), page); }
+void Compose(const xmlNode* root, Composer& page) {
+  ComposeApplication(ReadApplication(root), page);
+}
 
 }  // namespace
 

@@ -112,8 +112,8 @@ void CheckChangeFiling(const xmlNode* root, std::vector<Finding>& findings) {
                      (verdict.required ? "required" : "not required"));
     }
   }
-  CheckArticle7Split(xml::Child(root, "funding"), next, "变更后改造总投资",
-                       "new total investment", findings);
+  CheckArticle7Split(xml::Child(root, "funding"), next, "变更后改造总投资", "new total investment",
+                     findings);
 }
 
 // ---------------------------------------------------------------------------------------------

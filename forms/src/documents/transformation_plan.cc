@@ -15,7 +15,6 @@ namespace sealflow::forms::documents {
 // document_util.h, which this change does not own).
 namespace {
 
-
 using compose::Column;
 using compose::Composer;
 using compose::kSans;
@@ -104,7 +103,7 @@ void CheckPlan(const xmlNode* root, std::vector<Finding>& findings) {
   long long total = 0;
   if (CheckCosts(xml::Child(root, "costs"), findings, total)) {
     CheckArticle7Split(xml::Child(root, "funding"), total, "改造总投资", "total investment",
-                         findings);
+                       findings);
   }
   CheckSchedule(root, findings);
 }

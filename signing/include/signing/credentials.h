@@ -13,8 +13,7 @@ class Credentials {
   // PEM private key (optionally encrypted; password may be empty), PEM signer certificate, and
   // optionally a PEM file of intermediate/root certificates. Throws SigningError(kCredentials).
   static Credentials FromPem(const std::string& key_path, const std::string& cert_path,
-                             const std::string& chain_path = "",
-                             const std::string& password = "");
+                             const std::string& chain_path = "", const std::string& password = "");
   // PEM text instead of files (same contract).
   static Credentials FromPemText(const std::string& key_pem, const std::string& cert_pem,
                                  const std::string& chain_pem = "",

@@ -23,9 +23,9 @@ namespace sealflow::signing {
 struct SealAppearance {
   std::string organization;  // e.g. 新乡市示例软件服务有限公司; empty: the certificate's O
   std::string purpose;       // e.g. 合同专用章; optional
-  std::string signer_name;   // empty: the certificate's commonName
-  std::string date;          // empty: the signing date (UTC) from SignerOptions::clock, YYYY-MM-DD
-  std::string font_path;     // a TrueType font with every character drawn (required)
+  std::string signer_name;  // empty: the certificate's commonName
+  std::string date;         // empty: the signing date (UTC) from SignerOptions::clock, YYYY-MM-DD
+  std::string font_path;    // a TrueType font with every character drawn (required)
 };
 
 // DocMDP permissions of a certification signature (ISO 32000-1 12.8.2.2).
