@@ -35,10 +35,13 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# configure_and_build [ON|OFF]: with an argument, sets SEALFLOW_WERROR; without, keeps what the
+# build folder has (so tools/up after tools/check does not rebuild everything for a flag).
 configure_and_build() {
-  local werror=${1:-OFF}
-  log "configure ($BUILD_DIR, warnings as errors: $werror)"
-  cmake -S "$SEALFLOW_ROOT" -B "$BUILD_DIR" -DSEALFLOW_WERROR="$werror" >/dev/null
+  local werror_flag=()
+  [ -n "${1:-}" ] && werror_flag=(-DSEALFLOW_WERROR="$1")
+  log "configure ($BUILD_DIR${1:+, warnings as errors: $1})"
+  cmake -S "$SEALFLOW_ROOT" -B "$BUILD_DIR" "${werror_flag[@]}" >/dev/null
   log "build (-j2)"
   cmake --build "$BUILD_DIR" -j2
 }
