@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "form_test_util.h"
 #include "forms/inspect.h"
 #include "forms/renderer.h"
 #include "forms/validator.h"
@@ -14,6 +15,8 @@
 
 namespace sealflow::forms {
 namespace {
+
+using testutil::Replace;
 
 using sealflow::testing::CommandResult;
 using sealflow::testing::ReadFile;
@@ -26,13 +29,6 @@ std::string Application() {
 }
 std::string Conclusion() {
   return ReadFile(SourcePath("xml-schemas/examples/acceptance-conclusion.xml"));
-}
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
 }
 
 bool Contains(const std::string& text, const std::string& part) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "form_test_util.h"
 #include "forms/inspect.h"
 #include "forms/renderer.h"
 #include "forms/validator.h"
@@ -14,6 +15,8 @@
 
 namespace sealflow::forms {
 namespace {
+
+using testutil::Replace;
 
 using sealflow::testing::CommandResult;
 using sealflow::testing::ReadFile;
@@ -24,13 +27,6 @@ using sealflow::testing::WriteFile;
 const char kPlanHash[] = "fc437404a6b56972abee39cc6ded73c95d2de118769726a9ff0dcf6699bd91a6";
 
 std::string Example() { return ReadFile(SourcePath("xml-schemas/examples/contract.xml")); }
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "form_test_util.h"
 #include "forms/inspect.h"
 #include "forms/renderer.h"
 #include "forms/validator.h"
@@ -12,6 +13,8 @@
 
 namespace sealflow::forms {
 namespace {
+
+using testutil::Replace;
 
 namespace support = sealflow::testing;
 using support::CommandResult;
@@ -21,13 +24,6 @@ using support::TempDir;
 using support::WriteFile;
 
 std::string Example() { return ReadFile(SourcePath("xml-schemas/examples/diagnostic-report.xml")); }
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
 
 void RequireTool(const std::string& tool) {
   CommandResult which = support::Run("command -v " + tool);

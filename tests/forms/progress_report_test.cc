@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "form_test_util.h"
 #include "forms/inspect.h"
 #include "forms/renderer.h"
 #include "forms/validator.h"
@@ -13,6 +14,8 @@
 namespace sealflow::forms {
 namespace {
 
+using testutil::Replace;
+
 using sealflow::testing::CommandResult;
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
@@ -20,13 +23,6 @@ using sealflow::testing::TempDir;
 using sealflow::testing::WriteFile;
 
 std::string Example() { return ReadFile(SourcePath("xml-schemas/examples/progress-report.xml")); }
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -51,10 +47,8 @@ TEST_F(ProgressReportTest, ExampleValidates) {
 }
 
 TEST_F(ProgressReportTest, RendersAndReadsBack) {
-  RendererOptions options;
-  options.clock = sealflow::testing::FixedNow;
   const std::string xml = Example();
-  RenderResult result = Renderer::Create(options)->Render(xml);
+  RenderResult result = testutil::SharedRenderer().Render(xml);
   ASSERT_TRUE(result.report.ok()) << FormatFindings(result.report);
   EXPECT_EQ(result.form.document_id, "PRG-2026-0001");
   EXPECT_GE(result.form.page_count, 2);
@@ -157,9 +151,7 @@ TEST_F(ProgressReportTest, OptionalSectionsMayBeLeftOut) {
   }
   ValidationReport report = Validate(xml);
   ASSERT_TRUE(report.ok()) << FormatFindings(report);
-  RendererOptions options;
-  options.clock = sealflow::testing::FixedNow;
-  EXPECT_TRUE(Renderer::Create(options)->Render(xml).report.ok());
+  EXPECT_TRUE(testutil::SharedRenderer().Render(xml).report.ok());
 }
 
 }  // namespace

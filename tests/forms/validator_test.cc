@@ -13,11 +13,14 @@
 #include <thread>
 #include <vector>
 
+#include "form_test_util.h"
 #include "forms/error.h"
 #include "support/test_support.h"
 
 namespace sealflow::forms {
 namespace {
+
+using testutil::Replace;
 
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
@@ -27,13 +30,6 @@ std::string ExamplePath(const std::string& name) {
 }
 
 std::string Valid() { return ReadFile(ExamplePath("application.xml")); }
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
 
 std::set<int> Lines(const ValidationReport& report) {
   std::set<int> lines;
