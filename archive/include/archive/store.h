@@ -146,6 +146,9 @@ struct StoreOptions {
   // Open without the LOCK, without sweeping and without creating anything: Put throws
   // ArchiveError(kArgument). The catalog must exist at the current schema version.
   bool read_only = false;
+  // Where the catalog lives. "" = SQLite at DATA/catalog.db (the embedded default); a
+  // "postgresql://…" URL or libpq key=value string = a PostgreSQL catalog (blobs stay in DATA).
+  std::string catalog;
 };
 
 // Thread safety: all methods may be called concurrently; writes are serialised internally.

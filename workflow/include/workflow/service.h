@@ -29,6 +29,7 @@ namespace sealflow::workflow {
 
 struct ServiceOptions {
   std::string data_dir;                         // required: the archive's data directory
+  std::string catalog;  // "" = SQLite in data_dir; else PostgreSQL (archive::StoreOptions::catalog)
   std::string host = "127.0.0.1";               // bind address
   std::uint16_t port = 8080;                    // 0 = pick an ephemeral port (see Service::port())
   std::size_t max_upload_bytes = 32u << 20;     // larger bodies get 413 and are not read
