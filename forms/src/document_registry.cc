@@ -20,6 +20,8 @@ extern const DocumentType kNotice;
 extern const DocumentType kSatisfaction;
 extern const DocumentType kAppeal;
 extern const DocumentType kReport;
+// Decisions and records no other form carries (意见书、决定书、登记表):
+extern const DocumentType kDecision;
 }  // namespace documents
 
 const std::vector<const DocumentType*>& DocumentTypes() {
@@ -39,6 +41,8 @@ const std::vector<const DocumentType*>& DocumentTypes() {
       &documents::kSatisfaction,
       &documents::kAppeal,
       &documents::kReport,
+      // Decisions and records:
+      &documents::kDecision,
   };
   return types;
 }

@@ -28,7 +28,7 @@ void CheckCreditCode(const xmlNode* node, std::vector<Finding>& findings) {
 void CheckCreditCodes(const xmlNode* node, std::vector<Finding>& findings) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (child->type != XML_ELEMENT_NODE) continue;
-    if (xml::LocalName(child) == "creditCode") {
+    if (xml::IsElement(child, "creditCode")) {
       CheckCreditCode(child, findings);
     } else {
       CheckCreditCodes(child, findings);

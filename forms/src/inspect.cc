@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 
 #include "document_type.h"
@@ -74,6 +75,13 @@ FormInfo InspectPdf(std::string_view pdf) {
   if (pdf.size() > static_cast<std::size_t>(LONG_MAX)) {
     throw FormsError(FormsErrorCode::kTooLarge, "PDF too large");
   }
+  // PoDoFo writes parser diagnostics to stderr by default; a service reading thousands of
+  // documents (the pilot's replay at start) must not.
+  static std::once_flag quiet;
+  std::call_once(quiet, [] {
+    PoDoFo::PdfError::EnableLogging(false);
+    PoDoFo::PdfError::EnableDebug(false);
+  });
   std::string source;
   try {
     PoDoFo::PdfMemDocument doc;

@@ -164,7 +164,9 @@ LevelAssessment LevelModel::Assess(const LevelInput& input) const {
       out.total_score += score;
     }
   }
-  std::map<std::string, int> grades;  // valid grades only
+  // The valid grade of each scene of the model, by the model's scene index (0: none); looked up
+  // once here rather than per level.
+  std::vector<int> grades(data_->scenes.size(), 0);
   for (const auto& [code, grade] : input.scene_grades) {
     bool known = false;
     for (const auto& scene : data_->scenes) known |= scene.code == code;
@@ -175,15 +177,18 @@ LevelAssessment LevelModel::Assess(const LevelInput& input) const {
                              std::to_string(data_->max_grade) + " / grade of scene " + code +
                              " out of range");
     } else {
-      grades[code] = grade;
+      for (std::size_t i = 0; i < data_->scenes.size(); ++i) {
+        if (data_->scenes[i].code == code) grades[i] = grade;
+      }
     }
   }
+  out.gates.reserve(data_->thresholds.size());
   for (const auto& threshold : data_->thresholds) {
     LevelGate gate;
     gate.threshold = threshold;
-    for (const auto& scene : data_->scenes) {
-      auto it = grades.find(scene.code);
-      if (it == grades.end() || it->second < threshold.level) continue;
+    for (std::size_t i = 0; i < data_->scenes.size(); ++i) {
+      const Scene& scene = data_->scenes[i];
+      if (grades[i] == 0 || grades[i] < threshold.level) continue;
       ++gate.scenes_at_level;
       if (scene.constraint) ++gate.constraint_scenes_at_level;
     }

@@ -48,16 +48,12 @@ void AppendHex4(std::string& out, unsigned value) {
 // (Identity-H: code = CID, /CIDToGIDMap /Identity: CID = glyph id in the embedded program).
 class SubsetFont {
  public:
-  SubsetFont(PdfMemDocument& doc, FT_Library* library, const FontSource& source)
+  SubsetFont(PdfMemDocument& doc, const FontSource& source)
       : source_(source),
-        buffer_(const_cast<char*>(source.bytes.data()), source.bytes.size()),
-        metrics_(nullptr),
         // Parsing the table directory is a few dozen bounds-checked reads: cheap enough per
         // document, and FontSource stays a plain struct the Renderer fills.
         font_(source.bytes),
         subset_(font_) {
-    buffer_.SetTakePossesion(false);  // the Renderer owns the bytes
-    metrics_ = std::make_unique<PdfFontMetricsFreetype>(library, buffer_, false, nullptr);
     type0_ = doc.GetObjects().CreateObject("Font");
     unicode_.reserve(512);
   }
@@ -99,12 +95,12 @@ class SubsetFont {
     fd.AddKey("FontName", PdfName(name));
     fd.AddKey("Flags", Int(4));  // symbolic: glyphs addressed by CID
     PdfArray bbox;
-    metrics_->GetBoundingBox(bbox);
+    for (double v : source_.bounding_box) bbox.push_back(PdfObject(v));
     fd.AddKey("FontBBox", bbox);
     fd.AddKey("ItalicAngle", Int(0));
-    fd.AddKey("Ascent", metrics_->GetPdfAscent());
-    fd.AddKey("Descent", metrics_->GetPdfDescent());
-    fd.AddKey("CapHeight", metrics_->GetPdfAscent());
+    fd.AddKey("Ascent", source_.ascent);
+    fd.AddKey("Descent", source_.descent);
+    fd.AddKey("CapHeight", source_.ascent);
     fd.AddKey("StemV", Int(80));
     fd.AddKey("FontFile2", file->Reference());
 
@@ -152,10 +148,9 @@ class SubsetFont {
   }
 
  private:
-  unsigned Gid(char32_t c) const {
-    long gid = metrics_->GetGlyphId(static_cast<long>(c));
-    return gid < 0 || gid > 0xFFFF ? 0u : static_cast<unsigned>(gid);
-  }
+  // The cmap was resolved once per Renderer (FontSource::glyph_ids): a table lookup here, where
+  // a FreeType face per document used to cost more than a third of a 2-page render.
+  unsigned Gid(char32_t c) const { return source_.GlyphId(c); }
 
   std::string ToUnicodeCMap() const {
     std::string cmap =
@@ -187,8 +182,6 @@ class SubsetFont {
   static constexpr char32_t kNoUnicode = 0xFFFFFFFF;
 
   const FontSource& source_;
-  PdfRefCountedBuffer buffer_;
-  std::unique_ptr<PdfFontMetricsFreetype> metrics_;
   ttf::Font font_;
   ttf::Subset subset_;
   PdfObject* type0_ = nullptr;
@@ -199,12 +192,9 @@ class SubsetFont {
 
 void WritePages(PdfMemDocument& doc, const std::vector<compose::Page>& pages,
                 const std::array<const FontSource*, 2>& fonts, bool compress_fonts) {
-  // The metrics keep a pointer to the library handle; this copy outlives them (the subset
-  // fonts below are destroyed first). The library itself belongs to doc.
-  FT_Library library = doc.GetFontLibrary();
   std::array<std::unique_ptr<SubsetFont>, 2> subsets;
   for (std::size_t i = 0; i < subsets.size(); ++i) {
-    subsets[i] = std::make_unique<SubsetFont>(doc, &library, *fonts[i]);
+    subsets[i] = std::make_unique<SubsetFont>(doc, *fonts[i]);
   }
   static const char* const kResourceNames[2] = {"F1", "F2"};
 

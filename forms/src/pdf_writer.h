@@ -14,6 +14,7 @@
 #include <podofo/podofo.h>
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,13 +24,24 @@
 
 namespace sealflow::forms::pdf {
 
-// One font as loaded by the Renderer: bytes read once, widths measured once. Immutable.
+// One font as loaded by the Renderer: bytes read, cmap resolved, widths and the descriptor's
+// metrics measured once (with PoDoFo's FreeType metrics), so a document needs no FreeType face
+// of its own. Immutable after loading, so documents on many threads may share it.
 struct FontSource {
   std::string file_name;   // for messages
   std::string bytes;       // the .ttf file
   std::string base_name;   // PostScript name without subset tag
   std::string subset_tag;  // e.g. "SFLWSA+" (fixed: output must be deterministic)
   layout::FontWidths widths;
+  // BMP code point -> glyph id of the font's cmap (0 = no glyph), 65536 entries.
+  std::vector<std::uint16_t> glyph_ids;
+  // /FontBBox, /Ascent and /Descent (/CapHeight repeats the ascent) of the FontDescriptor.
+  // Plain numbers, not PoDoFo objects: documents on several threads read them at once.
+  std::array<double, 4> bounding_box{};
+  double ascent = 0;
+  double descent = 0;
+
+  unsigned GlyphId(char32_t c) const { return c < glyph_ids.size() ? glyph_ids[c] : 0u; }
 };
 
 // Paints pages into doc (one PdfPage each, A4) using the two faces in compose::FontId order.

@@ -16,6 +16,7 @@
 #include "forms/error.h"
 #include "pdf_writer.h"
 #include "ttf_subset.h"
+#include "validator_internal.h"
 #include "xml_util.h"
 
 namespace sealflow::forms {
@@ -95,16 +96,21 @@ class RendererImpl final : public Renderer {
 
   RenderResult Render(std::string_view xml_text) const override {
     RenderResult result;
-    result.report = validator_->Validate(xml_text);
-    if (!result.report.ok()) return result;
-    const DocumentType* type = FindDocumentType(result.report.form_type);
+    // Composed from the very tree that was validated: one parse per render.
+    result.report = ValidateThen(*validator_, xml_text, [&](const xmlNode* root) {
+      // The root's name is the report's form type (result.report is set when this returns).
+      result.form = Compose(root, xml::LocalName(root), xml_text);
+    });
+    return result;
+  }
+
+ private:
+  RenderedForm Compose(const xmlNode* root, const std::string& form_type,
+                       std::string_view xml_text) const {
+    const DocumentType* type = FindDocumentType(form_type);
     if (type == nullptr) {
-      throw FormsError(FormsErrorCode::kUnknownFormType,
-                       "no renderer for form type " + result.report.form_type);
+      throw FormsError(FormsErrorCode::kUnknownFormType, "no renderer for form type " + form_type);
     }
-    xml::ParseResult parsed = xml::ParseUntrusted(xml_text, options_.validator.max_document_bytes);
-    if (parsed.doc == nullptr) throw FormsError(FormsErrorCode::kInvalidForm, "reparse failed");
-    const xmlNode* root = xmlDocGetRootElement(parsed.doc.get());
     Meta meta{type, xml::Attribute(root, "id"), xml::Attribute(root, "schemaVersion"),
               xml::Trim(xml::Text(xml::Path(root, type->party_name_path)))};
 
@@ -113,8 +119,8 @@ class RendererImpl final : public Renderer {
     std::vector<compose::Page> pages = composer.Finish(
         std::string("新乡市中小企业数字化转型试点 · ") + type->title, "编号 " + meta.id);
 
-    RenderedForm& form = result.form;
-    form.form_type = result.report.form_type;
+    RenderedForm form;
+    form.form_type = form_type;
     form.document_id = meta.id;
     form.signature_blocks = composer.signature_blocks();
     form.page_count = static_cast<int>(pages.size());
@@ -124,10 +130,9 @@ class RendererImpl final : public Renderer {
       throw FormsError(FormsErrorCode::kRender,
                        std::string("PoDoFo: ") + PoDoFo::PdfError::ErrorName(error.GetError()));
     }
-    return result;
+    return form;
   }
 
- private:
   std::string Write(const std::vector<compose::Page>& pages, const Meta& meta,
                     std::string_view source, const std::vector<SignatureBlock>& blocks) const {
     using namespace PoDoFo;
@@ -208,14 +213,27 @@ pdf::FontSource LoadFont(const std::string& dir, std::size_t index) {
       }
     }
     if (font.base_name.empty()) font.base_name = "Font" + std::to_string(index);
-    // Advance widths from hmtx (what a viewer uses for /W), through the cmap FreeType already
-    // parsed: the same numbers as loading each glyph, without decoding 2 x 65k outlines.
+    // The descriptor's metrics (face-wide, independent of the size set above).
+    PdfArray bbox;
+    metrics.GetBoundingBox(bbox);
+    if (bbox.size() != font.bounding_box.size()) {
+      throw FormsError(FormsErrorCode::kFont, "no bounding box in font " + font.file_name);
+    }
+    for (std::size_t i = 0; i < bbox.size(); ++i) font.bounding_box[i] = bbox[i].GetReal();
+    font.ascent = metrics.GetPdfAscent();
+    font.descent = metrics.GetPdfDescent();
+    // The cmap, resolved once for the whole BMP: each document then looks glyph ids up in a
+    // table instead of opening a FreeType face of its own. Advance widths come from hmtx (what
+    // a viewer uses for /W) through the same glyph ids: the same numbers as loading each
+    // glyph, without decoding 2 x 65k outlines.
     ttf::Font parsed(font.bytes);
     const double scale = 1000.0 / parsed.units_per_em();
+    font.glyph_ids.assign(0x10000, 0);
     std::vector<float> widths(0x10000, 0.0f);
-    for (char32_t c = 0x20; c < 0x10000; ++c) {
-      if (c >= 0xD800 && c <= 0xDFFF) continue;
+    for (char32_t c = 0; c < 0x10000; ++c) {
       long gid = metrics.GetGlyphId(static_cast<long>(c));
+      if (gid > 0 && gid <= 0xFFFF) font.glyph_ids[c] = static_cast<std::uint16_t>(gid);
+      if (c < 0x20 || (c >= 0xD800 && c <= 0xDFFF)) continue;
       if (gid < 0 || gid >= parsed.glyph_count()) gid = 0;
       widths[c] =
           static_cast<float>(parsed.Metric(static_cast<std::uint16_t>(gid)).advance * scale);

@@ -68,6 +68,21 @@ void CollectError(void* collector, xmlErrorPtr error) {
     if (finding.line == 0) finding.line = Line(node);
   }
   finding.message = TrimMessage(error->message);
+  // libxml2 reports a failed xs:keyref when its scope ends, without a node; its message still
+  // starts with the element ("Element 'evidenceRef': No match found ..."), which is named here
+  // so every schema finding names its element.
+  constexpr std::string_view kElement = "Element '";
+  if (finding.element.empty() && finding.message.compare(0, kElement.size(), kElement) == 0) {
+    std::size_t end = finding.message.find('\'', kElement.size());
+    if (end != std::string::npos) {
+      std::string name = finding.message.substr(kElement.size(), end - kElement.size());
+      if (!name.empty() && name.front() == '{') {
+        std::size_t close = name.find('}');
+        name = close == std::string::npos ? std::string() : name.substr(close + 1);
+      }
+      finding.element = std::move(name);
+    }
+  }
   errors->findings.push_back(std::move(finding));
 }
 
@@ -80,7 +95,29 @@ ScopedErrorHandler::~ScopedErrorHandler() {
   xmlSetStructuredErrorFunc(previous_context_, previous_handler_);
 }
 
+ParserCtxtPtr NewUntrustedParser() {
+  EnsureInitialized();
+  ParserCtxtPtr ctxt(xmlNewParserCtxt());
+  if (ctxt == nullptr || ctxt->sax == nullptr) throw std::bad_alloc();
+  ctxt->sax->internalSubset = RefuseDoctype;
+  ctxt->sax->externalSubset = nullptr;
+  ctxt->sax->serror = CollectParserError;
+  return ctxt;
+}
+
+bool ParserReusable(const xmlParserCtxt* ctxt) {
+  // A few hundred names per form type; far more means unusual input, not a reason to keep it.
+  constexpr int kMaxDictionaryEntries = 20000;
+  return ctxt != nullptr && ctxt->dict != nullptr &&
+         xmlDictSize(ctxt->dict) <= kMaxDictionaryEntries;
+}
+
 ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes) {
+  ParserCtxtPtr ctxt = NewUntrustedParser();
+  return ParseUntrusted(xml, max_bytes, ctxt.get());
+}
+
+ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes, xmlParserCtxt* ctxt) {
   EnsureInitialized();
   ParseResult result;
   auto refuse = [&result](std::string message) {
@@ -96,20 +133,19 @@ ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes) {
                   std::to_string(xml.size()) + " bytes, limit " + std::to_string(max_bytes));
   }
 
-  ParserCtxtPtr ctxt(xmlNewParserCtxt());
-  if (ctxt == nullptr || ctxt->sax == nullptr) throw std::bad_alloc();
   ParseState state;
   ctxt->_private = &state;
-  ctxt->sax->internalSubset = RefuseDoctype;
-  ctxt->sax->externalSubset = nullptr;
-  ctxt->sax->serror = CollectParserError;
+  struct ClearPrivate {
+    xmlParserCtxt* ctxt;
+    ~ClearPrivate() { ctxt->_private = nullptr; }
+  } clear_private{ctxt};
   // Errors raised outside the context's channel (e.g. by the encoding layer) land here.
   ScopedErrorHandler scoped(&state.errors);
 
   constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
                            XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
-  DocPtr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
-                               nullptr, kOptions));
+  DocPtr doc(xmlCtxtReadMemory(ctxt, xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
+                               kOptions));
   if (state.doctype_refused || !state.errors.findings.empty() || ctxt->wellFormed == 0 ||
       doc == nullptr || xmlDocGetRootElement(doc.get()) == nullptr) {
     result.findings = std::move(state.errors.findings);
@@ -141,16 +177,59 @@ std::string Attribute(const xmlNode* node, const char* name) {
   return value == nullptr ? std::string() : reinterpret_cast<const char*>(value.get());
 }
 
+std::string_view TextView(const xmlNode* node, std::string& scratch) {
+  if (node == nullptr) return {};
+  const xmlNode* child = node->children;
+  if (node->type == XML_ELEMENT_NODE && child != nullptr && child->next == nullptr &&
+      child->type == XML_TEXT_NODE && child->content != nullptr) {
+    return reinterpret_cast<const char*>(child->content);
+  }
+  if (node->type == XML_ELEMENT_NODE && child == nullptr) return {};
+  scratch = Text(node);
+  return scratch;
+}
+
+std::string_view AttributeView(const xmlNode* node, std::string_view name, std::string& scratch) {
+  if (node == nullptr) return {};
+  for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
+    if (attr->ns != nullptr || attr->name == nullptr ||
+        std::string_view(reinterpret_cast<const char*>(attr->name)) != name) {
+      continue;
+    }
+    const xmlNode* child = attr->children;
+    if (child == nullptr) return {};
+    if (child->next == nullptr && child->type == XML_TEXT_NODE && child->content != nullptr)
+      return reinterpret_cast<const char*>(child->content);
+    break;
+  }
+  scratch = Attribute(node, std::string(name).c_str());
+  return scratch;
+}
+
+std::string_view TrimView(std::string_view text) {
+  constexpr std::string_view kBlank = " \t\r\n";
+  auto begin = text.find_first_not_of(kBlank);
+  if (begin == std::string_view::npos) return {};
+  auto end = text.find_last_not_of(kBlank);
+  return text.substr(begin, end - begin + 1);
+}
+
 int Line(const xmlNode* node) {
   if (node == nullptr) return 0;
   long line = xmlGetLineNo(node);
   return line < 0 || line > INT_MAX ? 0 : static_cast<int>(line);
 }
 
+bool IsElement(const xmlNode* node, std::string_view name) {
+  // Compared in place: these lookups run for every sibling, on every validation and render.
+  return node->type == XML_ELEMENT_NODE && node->name != nullptr &&
+         std::string_view(reinterpret_cast<const char*>(node->name)) == name;
+}
+
 const xmlNode* Child(const xmlNode* parent, std::string_view name) {
   if (parent == nullptr) return nullptr;
   for (const xmlNode* child = parent->children; child != nullptr; child = child->next) {
-    if (child->type == XML_ELEMENT_NODE && LocalName(child) == name) return child;
+    if (IsElement(child, name)) return child;
   }
   return nullptr;
 }
@@ -159,7 +238,7 @@ std::vector<const xmlNode*> Children(const xmlNode* parent, std::string_view nam
   std::vector<const xmlNode*> out;
   if (parent == nullptr) return out;
   for (const xmlNode* child = parent->children; child != nullptr; child = child->next) {
-    if (child->type == XML_ELEMENT_NODE && LocalName(child) == name) out.push_back(child);
+    if (IsElement(child, name)) out.push_back(child);
   }
   return out;
 }

@@ -80,11 +80,31 @@ struct ParseResult {
 // external entities (XXE) and entity expansion (billion laughs) alike.
 ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes);
 
+// The same with a parser context from NewUntrustedParser(), which libxml2 resets before the
+// parse, so a caller may keep one per thread instead of building one per document. The context
+// is single-threaded, and the returned document shares its dictionary: free the document before
+// the context parses again on another thread. After a refused or malformed input, or once
+// ParserReusable() says no, throw the context away.
+ParserCtxtPtr NewUntrustedParser();
+ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes, xmlParserCtxt* ctxt);
+// False once the context's name dictionary (it interns every element and attribute name and
+// short text it has seen) has grown past a bound, so a long-lived context stays small.
+bool ParserReusable(const xmlParserCtxt* ctxt);
+
 // Tree helpers. Text() is the concatenated text content; Attribute() is "" when absent.
 std::string LocalName(const xmlNode* node);
 std::string Text(const xmlNode* node);
 std::string Attribute(const xmlNode* node, const char* name);
+// Text(node) and Attribute(node, name) without copying in the usual case, a value held in one
+// text node: the view points into the tree (valid while it lives). A value in several pieces is
+// assembled in scratch, which the view then points into.
+std::string_view TextView(const xmlNode* node, std::string& scratch);
+std::string_view AttributeView(const xmlNode* node, std::string_view name, std::string& scratch);
+// Trim() as a view into text.
+std::string_view TrimView(std::string_view text);
 int Line(const xmlNode* node);
+// True for an element node named name (local name; forms have no namespace).
+bool IsElement(const xmlNode* node, std::string_view name);
 const xmlNode* Child(const xmlNode* parent, std::string_view name);
 std::vector<const xmlNode*> Children(const xmlNode* parent, std::string_view name);
 // Follows a path of child element names, e.g. {"provider", "creditCode"}; null if any is missing.

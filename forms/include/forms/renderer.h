@@ -45,7 +45,7 @@ struct RendererOptions {
   // Flate-compress the embedded subset font programs. Off by default: the subsets renumber
   // glyphs and carry outlines only (~230 KB for a 2-page form, nearly all of it the Song face's
   // glyph outlines), and PoDoFo 0.9.8 deflates at zlib's default level, which costs ~13 ms per
-  // document; off, a 2-page application renders in ~3-4 ms at ~255 KB, on ~137 KB.
+  // document; off, a 2-page application renders in ~2 ms (CPU) at ~255 KB, on ~137 KB.
   bool compress_fonts = false;
   // The creation date written into the PDF; tests fix it for byte-identical output.
   std::function<std::chrono::system_clock::time_point()> clock = [] {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../document_type.h"
@@ -34,20 +35,6 @@ using compose::kSong;
 const LevelModel& Model() {
   static const std::unique_ptr<LevelModel> model = LevelModel::LoadDefault();
   return *model;
-}
-
-const IndicatorItem* FindItem(const LevelModel& model, const std::string& code) {
-  for (const IndicatorItem& item : model.items()) {
-    if (item.code == code) return &item;
-  }
-  return nullptr;
-}
-
-const Scene* FindScene(const LevelModel& model, const std::string& code) {
-  for (const Scene& scene : model.scenes()) {
-    if (scene.code == code) return &scene;
-  }
-  return nullptr;
 }
 
 // Scores have at most two decimals: hundredths of a point, exactly (ParseCents does the parsing).
@@ -76,7 +63,7 @@ int ParseSmallInt(const std::string& text) {
   return std::atoi(text.c_str());
 }
 
-bool IsTrue(const std::string& text) { return text == "true" || text == "1"; }
+bool IsTrue(std::string_view text) { return text == "true" || text == "1"; }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -173,28 +160,39 @@ LevelInput ToLevelInput(const DiagnosticReport& report) {
 // Rules
 
 // Item codes and maxima come from the model, so they are checked here, one finding per element
-// (LevelModel::Assess reports the same errors without positions).
+// (LevelModel::Assess reports the same errors without positions). These checks run on every
+// validation: values are read as views into the tree, and which model entries were seen is kept
+// by index, so a clean report allocates only for the level computation's input.
 bool CheckItems(const LevelModel& model, const xmlNode* items, std::vector<Finding>& findings,
                 LevelInput& input) {
   bool ok = true;
-  std::set<std::string> seen;
-  for (const xmlNode* node : xml::Children(items, "item")) {
-    std::string code = xml::Trim(xml::Attribute(node, "code"));
-    seen.insert(code);
-    const IndicatorItem* item = FindItem(model, code);
+  const std::vector<IndicatorItem>& known_items = model.items();
+  std::vector<bool> seen(known_items.size(), false);
+  std::string scratch, code_scratch;
+  for (const xmlNode* node = items == nullptr ? nullptr : items->children; node != nullptr;
+       node = node->next) {
+    if (!xml::IsElement(node, "item")) continue;
+    std::string_view code = xml::TrimView(xml::AttributeView(node, "code", code_scratch));
+    const IndicatorItem* item = nullptr;
+    for (std::size_t i = 0; i < known_items.size() && item == nullptr; ++i) {
+      if (known_items[i].code != code) continue;
+      item = &known_items[i];
+      seen[i] = true;
+    }
     if (item == nullptr) {
       std::vector<std::string> codes;
-      for (const IndicatorItem& known : model.items()) codes.push_back(known.code);
+      for (const IndicatorItem& known : known_items) codes.push_back(known.code);
+      std::string name(code);
       AddFinding(findings, node,
-                 "未知的评测指标“" + code + "”（《中小企业数字化水平评测指标（" + model.version() +
+                 "未知的评测指标“" + name + "”（《中小企业数字化水平评测指标（" + model.version() +
                      "年版）》的指标为 " + Join(codes, "、") + "） / unknown indicator item '" +
-                     code + "' (the " + model.version() + " indicators have " + Join(codes, ", ") +
+                     name + "' (the " + model.version() + " indicators have " + Join(codes, ", ") +
                      ")");
       ok = false;
       continue;
     }
     long long hundredths = 0;
-    if (!ParseCents(xml::Attribute(node, "score"), hundredths)) {
+    if (!ParseCents(std::string(xml::AttributeView(node, "score", scratch)), hundredths)) {
       ok = false;  // the schema reports a score that is not a decimal
       continue;
     }
@@ -203,15 +201,16 @@ bool CheckItems(const LevelModel& model, const xmlNode* items, std::vector<Findi
       AddFinding(findings, node,
                  "评测指标“" + item->name + "”得分 " + Points(hundredths) + " 超过该项满分 " +
                      Points(max) + "（" + item->dimension + "） / score " + Points(hundredths) +
-                     " of item " + code + " exceeds its maximum " + Points(max));
+                     " of item " + item->code + " exceeds its maximum " + Points(max));
       ok = false;
       continue;
     }
-    input.item_scores[code] = static_cast<double>(hundredths) / 100.0;
+    input.item_scores[item->code] = static_cast<double>(hundredths) / 100.0;
   }
   if (items == nullptr) return false;
-  for (const IndicatorItem& item : model.items()) {
-    if (seen.count(item.code) != 0) continue;
+  for (std::size_t i = 0; i < known_items.size(); ++i) {
+    if (seen[i]) continue;
+    const IndicatorItem& item = known_items[i];
     AddFinding(findings, items,
                "缺少评测指标“" + item.name + "”（" + item.code + "）的得分 / indicator item " +
                    item.code + " is not scored");
@@ -223,43 +222,56 @@ bool CheckItems(const LevelModel& model, const xmlNode* items, std::vector<Findi
 bool CheckScenes(const LevelModel& model, const xmlNode* scenes, std::vector<Finding>& findings,
                  LevelInput& input) {
   bool ok = true;
-  std::set<std::string> seen;
-  for (const xmlNode* node : xml::Children(scenes, "scene")) {
-    std::string code = xml::Trim(xml::Attribute(node, "code"));
-    seen.insert(code);
-    const Scene* scene = FindScene(model, code);
+  const std::vector<Scene>& known_scenes = model.scenes();
+  std::vector<bool> seen(known_scenes.size(), false);
+  std::string scratch, code_scratch;
+  for (const xmlNode* node = scenes == nullptr ? nullptr : scenes->children; node != nullptr;
+       node = node->next) {
+    if (!xml::IsElement(node, "scene")) continue;
+    std::string_view code = xml::TrimView(xml::AttributeView(node, "code", code_scratch));
+    const Scene* scene = nullptr;
+    for (std::size_t i = 0; i < known_scenes.size() && scene == nullptr; ++i) {
+      if (known_scenes[i].code != code) continue;
+      scene = &known_scenes[i];
+      seen[i] = true;
+    }
     if (scene == nullptr) {
+      std::string name(code);
       AddFinding(findings, node,
-                 "未知的场景“" + code + "” / scene '" + code + "' is not in the " +
+                 "未知的场景“" + name + "” / scene '" + name + "' is not in the " +
                      model.version() + " indicator model");
       ok = false;
       continue;
     }
-    int grade = ParseSmallInt(xml::Trim(xml::Attribute(node, "grade")));
+    int grade =
+        ParseSmallInt(std::string(xml::TrimView(xml::AttributeView(node, "grade", scratch))));
     if (grade < 1 || grade > model.max_grade()) {
       if (grade >= 0) {  // a number out of range; a non-number is the schema's finding
         AddFinding(findings, node,
                    "场景“" + scene->name + "”等级 " + std::to_string(grade) + " 超出 1–" +
-                       std::to_string(model.max_grade()) + " / grade of scene " + code +
+                       std::to_string(model.max_grade()) + " / grade of scene " + scene->code +
                        " is outside 1.." + std::to_string(model.max_grade()));
       }
       ok = false;
       continue;
     }
-    input.scene_grades[code] = grade;
-    std::string mark = xml::Trim(xml::Attribute(node, "constraint"));
-    if (!mark.empty() && IsTrue(mark) != scene->constraint) {
+    input.scene_grades[scene->code] = grade;
+    std::string_view mark = xml::TrimView(xml::AttributeView(node, "constraint", scratch));
+    bool marked = IsTrue(mark);
+    if (!mark.empty() && marked != scene->constraint) {
       AddFinding(findings, node,
-                 "场景“" + scene->name + "”标注为" + (IsTrue(mark) ? "" : "非") +
+                 "场景“" + scene->name + "”标注为" + (marked ? "" : "非") +
                      "约束性场景，与评测指标不符（评测指标中该场景" +
-                     (scene->constraint ? "是" : "不是") + "约束性场景） / scene " + code +
-                     " is marked constraint=\"" + mark + "\" but the indicator model says it is " +
-                     (scene->constraint ? "" : "not ") + "a constraint scene");
+                     (scene->constraint ? "是" : "不是") + "约束性场景） / scene " + scene->code +
+                     " is marked constraint=\"" + std::string(mark) +
+                     "\" but the indicator model says it is " + (scene->constraint ? "" : "not ") +
+                     "a constraint scene");
     }
   }
   if (scenes == nullptr) return false;
-  for (const Scene& scene : model.scenes()) {
-    if (seen.count(scene.code) != 0) continue;
+  for (std::size_t i = 0; i < known_scenes.size(); ++i) {
+    if (seen[i]) continue;
+    const Scene& scene = known_scenes[i];
     AddFinding(findings, scenes,
                "缺少场景“" + scene.name + "”（" + scene.code + "）的等级 / scene " + scene.code +
                    " is not graded");
@@ -278,8 +290,9 @@ void CheckDiagnosticReport(const xmlNode* root, std::vector<Finding>& findings) 
   // 第十二条（一）“明确改造前数字化等级”: the stated level must be the computed one. Compared only
   // when every score and grade is valid — otherwise the computed level means nothing and the
   // findings above already refuse the report.
+  std::string scratch;
   const xmlNode* current = xml::Child(root, "currentLevel");
-  int stated = ParseSmallInt(xml::Trim(xml::Text(current)));
+  int stated = ParseSmallInt(std::string(xml::TrimView(xml::TextView(current, scratch))));
   if (items_ok && scenes_ok && current != nullptr && stated >= 0) {
     LevelAssessment computed = model.Assess(input);
     if (computed.ok() && computed.level != stated) {
@@ -294,7 +307,7 @@ void CheckDiagnosticReport(const xmlNode* root, std::vector<Finding>& findings) 
   }
 
   const xmlNode* target = xml::Child(root, "targetLevel");
-  int target_level = ParseSmallInt(xml::Trim(xml::Text(target)));
+  int target_level = ParseSmallInt(std::string(xml::TrimView(xml::TextView(target, scratch))));
   if (target != nullptr && stated >= 0 && target_level >= 0 && target_level <= stated) {
     AddFinding(findings, target,
                "改造后目标等级（" + LevelName(target_level) + "）须高于改造前等级（" +
@@ -303,9 +316,10 @@ void CheckDiagnosticReport(const xmlNode* root, std::vector<Finding>& findings) 
   }
 
   // xs:date strings of the same shape compare in date order.
-  const xmlNode* end = xml::Path(root, {"diagnosisPeriod", "end"});
-  std::string start_date = TextAt(root, {"diagnosisPeriod", "start"});
-  std::string end_date = xml::Trim(xml::Text(end));
+  const xmlNode* period = xml::Child(root, "diagnosisPeriod");
+  const xmlNode* end = xml::Child(period, "end");
+  std::string start_date(xml::TrimView(xml::TextView(xml::Child(period, "start"), scratch)));
+  std::string end_date(xml::TrimView(xml::TextView(end, scratch)));
   if (start_date.size() == 10 && end_date.size() == 10 && end_date < start_date) {
     AddFinding(findings, end,
                "诊断结束日期 " + end_date + " 早于开始日期 " + start_date +

@@ -3,6 +3,7 @@
 // 市工信局 for review (Art. 12(2) 备案审核), under the cost principle of Art. 7 (企业出一点、服务商
 // 让一点、政府补一点). Amounts are compared in exact cents (ParseCents), never as doubles.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../document_type.h"
@@ -42,12 +43,17 @@ std::string Percent(long long share, long long total) {
 
 // The cost lines add up to the stated total; returns the total (false if it cannot be read).
 bool CheckCosts(const xmlNode* costs, std::vector<Finding>& findings, long long& total) {
+  // Runs on every validation: values are read as views into the tree (see xml::TextView).
+  std::string scratch;
   const xmlNode* total_node = xml::Child(costs, "total");
-  if (total_node == nullptr || !ParseCents(xml::Text(total_node), total)) return false;
+  if (total_node == nullptr || !ParseCents(std::string(xml::TextView(total_node, scratch)), total))
+    return false;
   long long sum = 0;
-  for (const xmlNode* line : xml::Children(costs, "line")) {
+  for (const xmlNode* line = costs->children; line != nullptr; line = line->next) {
+    if (!xml::IsElement(line, "line")) continue;
     long long amount = 0;
-    if (!ParseCents(TextAt(line, {"amount"}), amount)) return true;  // the schema reports it
+    std::string_view text = xml::TrimView(xml::TextView(xml::Child(line, "amount"), scratch));
+    if (!ParseCents(std::string(text), amount)) return true;  // the schema reports it
     sum += amount;
   }
   if (sum != total) {
@@ -66,9 +72,10 @@ bool IsDate(const std::string& text) { return text.size() == 10 && text[4] == '-
 void CheckSchedule(const xmlNode* root, std::vector<Finding>& findings) {
   const xmlNode* schedule = xml::Child(root, "schedule");
   if (schedule == nullptr) return;
-  std::string start = TextAt(schedule, {"start"});
-  std::string end = TextAt(schedule, {"end"});
-  std::string plan_date = TextAt(root, {"planDate"});
+  std::string scratch;
+  std::string start(xml::TrimView(xml::TextView(xml::Child(schedule, "start"), scratch)));
+  std::string end(xml::TrimView(xml::TextView(xml::Child(schedule, "end"), scratch)));
+  std::string plan_date(xml::TrimView(xml::TextView(xml::Child(root, "planDate"), scratch)));
   if (IsDate(start) && IsDate(end) && end <= start) {
     AddFinding(findings, xml::Child(schedule, "end"),
                "实施结束日期 " + end + " 须晚于开始日期 " + start +
@@ -81,8 +88,10 @@ void CheckSchedule(const xmlNode* root, std::vector<Finding>& findings) {
                    "before the plan is dated and filed (Art. 12(2))");
   }
   std::string previous;
-  for (const xmlNode* milestone : xml::Children(schedule, "milestone")) {
-    std::string date = xml::Trim(xml::Attribute(milestone, "date"));
+  for (const xmlNode* milestone = schedule->children; milestone != nullptr;
+       milestone = milestone->next) {
+    if (!xml::IsElement(milestone, "milestone")) continue;
+    std::string date(xml::TrimView(xml::AttributeView(milestone, "date", scratch)));
     if (!IsDate(date)) continue;
     if (!previous.empty() && date < previous) {
       AddFinding(findings, milestone,
