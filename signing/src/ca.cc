@@ -189,6 +189,17 @@ IssuedIdentity IssueCertificate(const IssuedIdentity& ca, const CertificateSubje
   if (options.time_stamping) {
     AddExtension(cert.get(), &ctx, NID_ext_key_usage, "critical,timeStamping");
   }
+  if (options.ocsp_signing) {
+    Check(!options.time_stamping, SigningErrorCode::kArgument,
+          "a certificate is either for time-stamping or for OCSP signing");
+    AddExtension(cert.get(), &ctx, NID_ext_key_usage, "critical,OCSPSigning");
+    AddExtension(cert.get(), &ctx, NID_id_pkix_OCSP_noCheck, "ignored");
+  }
+  if (!options.ocsp_url.empty()) {
+    Check(options.ocsp_url.find_first_of(",\r\n") == std::string::npos, SigningErrorCode::kArgument,
+          "bad OCSP URL");
+    AddExtension(cert.get(), &ctx, NID_info_access, ("OCSP;URI:" + options.ocsp_url).c_str());
+  }
   AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash");
   AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always");
   return Finish(cert.get(), key.get(), issuer.key.get());

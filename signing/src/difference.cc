@@ -39,7 +39,30 @@ std::string StreamBytes(PdfObject* object) {
   return std::string(buffer != nullptr ? buffer : "", static_cast<std::size_t>(length));
 }
 
+// True when `a` (from the signed revision) and `b` (from the whole document) were parsed from the
+// same bytes: both are top-level parser objects at the same file offset, and the signed revision
+// is a prefix of the document, so they read the same "n g obj ... endobj" text. The one input a
+// parse takes from elsewhere is an indirect stream /Length, which each document resolves on its
+// own; such streams are compared byte for byte instead. Objects from object streams are plain
+// PdfObjects and always compared. This spares serialising every unchanged object (the embedded
+// fonts, most of all) for each signature, and, since only `b` is looked into (the whole
+// document, parsed once for all the signatures), parsing it in each signed revision at all.
+bool SameParsedBytes(PdfObject* a, PdfObject* b) {
+  auto* pa = dynamic_cast<PoDoFo::PdfParserObject*>(a);
+  auto* pb = dynamic_cast<PoDoFo::PdfParserObject*>(b);
+  if (pa == nullptr || pb == nullptr || pa->GetOffset() <= 0 ||
+      pa->GetOffset() != pb->GetOffset()) {
+    return false;
+  }
+  // IsDictionary() completes the (delayed) parse of the object itself, not of its stream data.
+  if (!b->IsDictionary()) return true;
+  if (!pb->HasStreamToParse() && !b->HasStream()) return true;
+  const PdfObject* length = b->GetDictionary().GetKey(PoDoFo::PdfName::KeyLength);
+  return length != nullptr && length->IsNumber();
+}
+
 bool SameObject(PdfObject* a, PdfObject* b) {
+  if (SameParsedBytes(a, b)) return true;
   if (Text(a) != Text(b)) return false;
   if (a->HasStream() != b->HasStream()) return false;
   return !a->HasStream() || StreamBytes(a) == StreamBytes(b);
@@ -617,7 +640,12 @@ class Analysis {
   void CheckDanglingReferences() {
     std::vector<Num> refs;
     RefsIn(*old_.Trailer(), refs);
-    for (const auto& [num, object] : old_.all()) RefsIn(*object, refs);
+    for (const auto& [num, object] : old_.all()) {
+      // An object read from the same bytes holds the same references: take them from the
+      // whole document's copy, which is parsed already.
+      PdfObject* now = new_.At(num);
+      RefsIn(now != nullptr && SameParsedBytes(object, now) ? *now : *object, refs);
+    }
     std::sort(refs.begin(), refs.end());
     refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
     for (Num ref : refs) {

@@ -125,18 +125,27 @@ PdfObject* CreateAppearance(PdfMemDocument& doc, double width, double height,
   const std::vector<std::string> lines = {text.signer_name, text.date};
   const double margin = 1;
   if (width >= height * 1.8) {
-    // The seal on the left, as tall as the box; the signer and date to its right.
-    const double r = height / 2 - margin;
-    Seal(painter, font, margin + r, height / 2, r, text);
-    const double size = std::min(10.0, height / 5);
+    // A wide box is a form's signature block: the pilot's forms print their labels (法定代表人
+    // （签字）, 日期 年 月 日) along its bottom left, so the seal goes to the right end, a little
+    // smaller than the box's height, and the signer and date to the top left, above the labels.
+    const double r = std::max(1.0, std::min(height / 2 - margin, width * 0.13));
+    const double cx = width - margin - r;
+    Seal(painter, font, cx, height / 2, r, text);
+    double size = std::min(10.0, height / 5);
+    const double x = margin + 2;
+    const double room = cx - r - x - size * 0.6;  // left of the seal
+    for (const std::string& line : lines) {       // shrink to fit the longest line
+      font->SetFontSize(static_cast<float>(size));
+      const double needed = TextWidth(font, line);
+      if (needed > room && needed > 0) size = std::max(4.0, size * room / needed);
+    }
     font->SetFontSize(static_cast<float>(size));
     painter.SetFont(font);
     painter.SetColor(0, 0, 0);
-    const double x = 2 * (margin + r) + size * 0.6;
-    double y = height / 2 + size * 0.3;
+    double y = height - margin - size * 1.2;
     for (const std::string& line : lines) {
       if (!line.empty()) painter.DrawText(x, y, Utf8(line));
-      y -= size * 1.5;
+      y -= size * 1.4;
     }
   } else {
     // A narrow box: the seal at the top, the signer and date centred under it.

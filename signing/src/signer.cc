@@ -84,12 +84,23 @@ std::string EncodeSignedAttributes(CMS_SignerInfo* si) {
   return out;
 }
 
-// RSA (PKCS#1 v1.5) or other signature over the DER `to_sign` with SHA-256.
+// GB/T 35276-2017's default signer identifier for SM2 signatures.
+constexpr char kSm2Id[] = "1234567812345678";
+
+bool IsSm2(const Credentials::Impl& cred) { return EVP_PKEY_is_a(cred.key.get(), "SM2") == 1; }
+
+// RSA (PKCS#1 v1.5), ECDSA or SM2 signature over the DER `to_sign` with `sha256` (SHA-256; SM3
+// for SM2, with the default distinguishing identifier of GB/T 35276, "1234567812345678").
 std::string SignBytes(const Credentials::Impl& cred, const EVP_MD* sha256,
                       const std::string& to_sign) {
   ossl::EvpMdCtxPtr ctx(CheckPtr(EVP_MD_CTX_new(), kCrypto, "EVP_MD_CTX_new"));
-  Check(EVP_DigestSignInit(ctx.get(), nullptr, sha256, nullptr, cred.key.get()) == 1, kCrypto,
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+  Check(EVP_DigestSignInit(ctx.get(), &pctx, sha256, nullptr, cred.key.get()) == 1, kCrypto,
         "EVP_DigestSignInit");
+  if (IsSm2(cred)) {
+    Check(EVP_PKEY_CTX_set1_id(pctx, kSm2Id, sizeof kSm2Id - 1) > 0, kCrypto,
+          "EVP_PKEY_CTX_set1_id");
+  }
   std::size_t sig_length = 0;
   const auto* data = reinterpret_cast<const unsigned char*>(to_sign.data());
   Check(EVP_DigestSign(ctx.get(), nullptr, &sig_length, data, to_sign.size()) == 1, kCrypto,
@@ -118,6 +129,18 @@ BuiltCms BuildCms(const Credentials::Impl& cred, const EVP_MD* sha256,
   CMS_SignerInfo* si = CheckPtr(CMS_add1_signer(cms.get(), cred.certificate.get(), cred.key.get(),
                                                 sha256, flags | CMS_CADES | CMS_NOSMIMECAP),
                                 kCrypto, "CMS_add1_signer");
+  if (IsSm2(cred)) {
+    // OpenSSL 3.0's CMS leaves an SM2 SignerInfo's signatureAlgorithm empty: cms_sd_asn1_ctrl()
+    // (crypto/cms/cms_sd.c) sets it only for "RSA"/"RSA-PSS" and "DSA"/"EC" keys, and an SM2
+    // provider key has no legacy ASN1_PKEY_CTRL_CMS_SIGN control to fall back on; i2d then fails
+    // with "asn1_template_ex_i2d: illegal zero content" (as `openssl cms -sign -md sm3` does).
+    // So it is set here: SM2-with-SM3, 1.2.156.10197.1.501, parameters absent.
+    X509_ALGOR* signature_alg = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, nullptr, &signature_alg);
+    Check(signature_alg != nullptr && X509_ALGOR_set0(signature_alg, OBJ_nid2obj(NID_SM2_with_SM3),
+                                                      V_ASN1_UNDEF, nullptr) == 1,
+          kCrypto, "SM2-with-SM3 signature algorithm");
+  }
   for (int i = 0; i < sk_X509_num(cred.chain.get()); ++i) {
     X509* cert = sk_X509_value(cred.chain.get(), i);
     if (X509_cmp(cert, cred.certificate.get()) == 0) continue;
@@ -412,7 +435,11 @@ class PdfSigner final : public Signer {
   PdfSigner(Credentials credentials, const SignerOptions& options)
       : credentials_(std::move(credentials)),
         options_(options),
-        sha256_(CheckPtr(EVP_MD_fetch(nullptr, "SHA256", nullptr), kCrypto, "EVP_MD_fetch")),
+        // SM2 keys sign with SM3 (GB/T 35276): the byte ranges, the messageDigest attribute and
+        // the signature all use it; every other key uses SHA-256. Both digests are 32 bytes.
+        sha256_(
+            CheckPtr(EVP_MD_fetch(nullptr, IsSm2(credentials_.impl()) ? "SM3" : "SHA256", nullptr),
+                     kCrypto, "EVP_MD_fetch")),
         cms_(credentials_.impl(), sha256_.get()),
         // SignerOptions::reserved_signature_bytes is the most that is reserved: /Contents gets
         // the CMS size of these credentials plus a margin, if that is less.

@@ -24,6 +24,12 @@ TimestampVerification VerifyTimestampToken(std::string_view token, std::string_v
                                            X509_STORE* anchors,
                                            std::chrono::system_clock::time_point at);
 
+// The same over the concatenation of `first` and `second` (a PDF's two byte ranges, hashed in
+// place, for a document timestamp).
+TimestampVerification VerifyTimestampToken(std::string_view token, std::string_view first,
+                                           std::string_view second, X509_STORE* anchors,
+                                           std::chrono::system_clock::time_point at);
+
 // The same for the signature timestamp of a CAdES SignerInfo: the unsigned attribute
 // id-aa-signatureTimeStampToken, whose imprint covers the SignerInfo's signature value.
 // present = false when the attribute is absent; more than one is a finding (not valid).

@@ -2,6 +2,7 @@
 #include "signing/verifier.h"
 
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -11,15 +12,19 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "difference.h"
+#include "ocsp_internal.h"
 #include "openssl_util.h"
 #include "pdf_util.h"
 #include "revision.h"
 #include "signing/error.h"
+#include "timestamp_verify.h"
 
 namespace sealflow::signing {
 namespace {
@@ -36,6 +41,11 @@ constexpr const char* kModifiedAfterSigning =
     "签名后文档被修改 / document modified after signing (MODIFIED_AFTER_SIGNING)";
 
 using X509CrlPtr = std::unique_ptr<X509_CRL, ossl::Deleter<X509_CRL, X509_CRL_free>>;
+using OcspBasicPtr =
+    std::unique_ptr<OCSP_BASICRESP, ossl::Deleter<OCSP_BASICRESP, OCSP_BASICRESP_free>>;
+using OcspResponsePtr =
+    std::unique_ptr<OCSP_RESPONSE, ossl::Deleter<OCSP_RESPONSE, OCSP_RESPONSE_free>>;
+using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, ossl::Deleter<OCSP_CERTID, OCSP_CERTID_free>>;
 
 // What one signature check needs from the document as a whole.
 struct DocumentContext {
@@ -43,7 +53,24 @@ struct DocumentContext {
   PoDoFo::PdfMemDocument& doc;
   std::vector<X509_CRL*> dss_crls;  // owned by `owned_crls`
   std::vector<X509CrlPtr> owned_crls;
+  // The successful OCSP responses of the document's /DSS /OCSPs (signatures not checked yet).
+  std::vector<OcspBasicPtr> dss_ocsps;
+  // Verified document timestamps: each proves that the revisions before its own existed then.
+  struct DocumentPoe {
+    int revision = 0;  // 1-based revision the document timestamp signs
+    time_t time = 0;   // its genTime
+    std::string field;
+  };
+  std::vector<DocumentPoe> document_poes;
 };
+
+// A document timestamp (PAdES B-LTA) rather than a signature.
+bool IsDocumentTimestamp(PoDoFo::PdfVecObjects& objects, PdfObject* value) {
+  PdfObject* type = pdf::Get(objects, value, "Type");
+  PdfObject* sub = pdf::Get(objects, value, "SubFilter");
+  return (type != nullptr && type->IsName() && type->GetName() == "DocTimeStamp") ||
+         (sub != nullptr && sub->IsName() && sub->GetName() == "ETSI.RFC3161");
+}
 
 Verdict Worst(Verdict a, Verdict b) {
   auto rank = [](Verdict v) {
@@ -271,6 +298,76 @@ class CertificateCache {
   mutable std::map<std::string, ossl::X509Ptr, std::less<>> certs_;
 };
 
+// Validated certificate chains by (signer, untrusted certificates), as SHA-1 fingerprints (which
+// OpenSSL keeps in every parsed X509). With the verifier's trust store fixed and no CRL or policy
+// flags, X509_verify_cert's outcome for one set of certificates depends on the time only through
+// their validity periods: a chain that verified at some time verifies at any time inside the
+// intersection of its certificates' periods [latest notBefore, earliest notAfter]. Only such
+// successes are cached, with that interval; failures are always recomputed. Revocation is checked
+// afterwards on every call. Bounded: emptied when full.
+class ChainCache {
+ public:
+  static std::string Key(X509* signer, STACK_OF(X509) * untrusted) {
+    std::string key;
+    auto add = [&key](X509* cert) {
+      unsigned char md[EVP_MAX_MD_SIZE];
+      unsigned int length = 0;
+      if (X509_digest(cert, EVP_sha1(), md, &length) != 1) return false;
+      key.append(reinterpret_cast<const char*>(md), length);
+      return true;
+    };
+    if (!add(signer)) return "";
+    for (int i = 0; i < sk_X509_num(untrusted); ++i) {
+      if (!add(sk_X509_value(untrusted, i))) return "";
+    }
+    return key;
+  }
+
+  // A new reference-counted copy of the cached chain if it holds at `at`, else nullptr.
+  ossl::X509StackPtr Find(const std::string& key, time_t at) const {
+    if (key.empty()) return nullptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = chains_.find(key);
+    if (it == chains_.end() || at < it->second.not_before || at > it->second.not_after) {
+      return nullptr;
+    }
+    return ossl::X509StackPtr(X509_chain_up_ref(it->second.chain.get()));
+  }
+
+  void Put(const std::string& key, STACK_OF(X509) * chain) const {
+    if (key.empty() || chain == nullptr) return;
+    Entry entry;
+    entry.not_before = std::numeric_limits<time_t>::min();
+    entry.not_after = std::numeric_limits<time_t>::max();
+    for (int i = 0; i < sk_X509_num(chain); ++i) {
+      X509* cert = sk_X509_value(chain, i);
+      std::tm before{}, after{};
+      if (ASN1_TIME_to_tm(X509_get0_notBefore(cert), &before) != 1 ||
+          ASN1_TIME_to_tm(X509_get0_notAfter(cert), &after) != 1) {
+        ERR_clear_error();
+        return;
+      }
+      entry.not_before = std::max(entry.not_before, timegm(&before));
+      entry.not_after = std::min(entry.not_after, timegm(&after));
+    }
+    entry.chain.reset(X509_chain_up_ref(chain));
+    if (!entry.chain) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (chains_.size() >= kMaxEntries) chains_.clear();
+    chains_[key] = std::move(entry);
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 256;
+  struct Entry {
+    time_t not_before = 0;
+    time_t not_after = 0;
+    ossl::X509StackPtr chain;
+  };
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, Entry, std::less<>> chains_;
+};
+
 // The ETSI sub-indication of an X509_verify_cert error.
 const char* ChainErrorSubIndication(int error) {
   switch (error) {
@@ -316,6 +413,9 @@ class PdfVerifier final : public Verifier {
       : store_(std::move(store)),
         has_anchors_(has_anchors),
         crls_(std::move(crls)),
+        ocsp_url_(options.ocsp_url),
+        ocsp_use_aia_(options.ocsp_use_aia),
+        ocsp_transport_(options.ocsp_transport ? options.ocsp_transport : HttpOcspTransport()),
         clock_(options.clock) {}
 
   VerificationReport Verify(std::string_view pdf) const override {
@@ -393,26 +493,32 @@ class PdfVerifier final : public Verifier {
                                 std::to_string(pdf::kMaxRevisions) + ")");
       return report;
     }
-    DocumentContext context{scan, doc, {}, {}};
+    DocumentContext context{scan, doc, {}, {}, {}, {}};
     LoadDssCrls(doc, context);
+    LoadDssOcsps(doc, context);
     report.verdict = Verdict::kValid;
-    for (const Found& f : found) {
-      SignatureReport sig;
-      sig.field_name = f.name;
-      try {
-        VerifyOne(pdf, context, f.value, sig);
-      } catch (const PoDoFo::PdfError& e) {
-        sig.verdict = Verdict::kInvalid;
-        sig.sub_indication = "FORMAT_FAILURE";
-        sig.findings.push_back("签名字典损坏 / damaged signature dictionary (" + pdf::Describe(e) +
-                               ")");
-      } catch (const SigningError& e) {
-        sig.verdict = Verdict::kIndeterminate;
-        sig.sub_indication = "SIG_CONSTRAINTS_FAILURE";
-        sig.findings.push_back(std::string("验证出错 / verification error: ") + e.what());
+    // Document timestamps first: a verified one is a proof of existence for the signatures in
+    // the revisions before it. The report keeps the fields' order.
+    report.signatures.resize(found.size());
+    for (const bool timestamps : {true, false}) {
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        if (IsDocumentTimestamp(doc.GetObjects(), found[i].value) != timestamps) continue;
+        SignatureReport& sig = report.signatures[i];
+        sig.field_name = found[i].name;
+        try {
+          VerifyOne(pdf, context, found[i].value, sig);
+        } catch (const PoDoFo::PdfError& e) {
+          sig.verdict = Verdict::kInvalid;
+          sig.sub_indication = "FORMAT_FAILURE";
+          sig.findings.push_back("签名字典损坏 / damaged signature dictionary (" +
+                                 pdf::Describe(e) + ")");
+        } catch (const SigningError& e) {
+          sig.verdict = Verdict::kIndeterminate;
+          sig.sub_indication = "SIG_CONSTRAINTS_FAILURE";
+          sig.findings.push_back(std::string("验证出错 / verification error: ") + e.what());
+        }
+        ERR_clear_error();
       }
-      ERR_clear_error();
-      report.signatures.push_back(std::move(sig));
     }
     CheckOverlaps(report.signatures);
     for (SignatureReport& sig : report.signatures) {
@@ -467,6 +573,106 @@ class PdfVerifier final : public Verifier {
 
   // The CRLs of the document's DSS (/DSS /CRLs: streams of DER CRLs); unparsable ones are
   // skipped (an attacker's DSS cannot make us fail, only a CRL that verifies counts).
+  // The OCSP responses of the document's DSS (/DSS /OCSPs: streams of DER OCSPResponse); only
+  // successful ones with a basic response are kept, unparsable ones skipped.
+  static void LoadDssOcsps(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
+    PoDoFo::PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), "OCSPs");
+    if (list == nullptr || !list->IsArray()) return;
+    std::size_t count = 0;
+    for (PdfObject& item : list->GetArray()) {
+      if (++count > 256) break;
+      PdfObject* stream = pdf::Resolve(objects, &item);
+      if (stream == nullptr || !stream->HasStream()) continue;
+      try {
+        char* buffer = nullptr;
+        PoDoFo::pdf_long length = 0;
+        stream->GetStream()->GetFilteredCopy(&buffer, &length);
+        std::unique_ptr<char, PodofoFree> owner(buffer);
+        const auto* cursor = reinterpret_cast<const unsigned char*>(buffer);
+        OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &cursor, static_cast<long>(length)));
+        if (response && OCSP_response_status(response.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+          OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
+          if (basic) context.dss_ocsps.push_back(std::move(basic));
+        }
+      } catch (const PoDoFo::PdfError&) {
+      }
+      ERR_clear_error();
+    }
+  }
+
+  // What the DSS's OCSP responses say about `cert`: a response counts only if it verifies (signed
+  // by `issuer` or by a responder `issuer` delegated with id-kp-OCSPSigning, chaining to the
+  // trust anchors) and its thisUpdate is not after now. Sets `checked` for any such answer and
+  // `revoked_at` (owned by the response) for a revoked one.
+  void CheckOcsp(X509* cert, X509* issuer, STACK_OF(X509) * chain, const DocumentContext& context,
+                 time_t now, bool& checked, const ASN1_GENERALIZEDTIME*& revoked_at) const {
+    for (const EVP_MD* md : {EVP_sha1(), EVP_sha256()}) {
+      OcspCertIdPtr id(OCSP_cert_to_id(md, cert, issuer));
+      if (!id) continue;
+      for (const OcspBasicPtr& basic : context.dss_ocsps) {
+        int status = -1, reason = -1;
+        ASN1_GENERALIZEDTIME *revoked = nullptr, *this_update = nullptr, *next_update = nullptr;
+        if (OCSP_resp_find_status(basic.get(), id.get(), &status, &reason, &revoked, &this_update,
+                                  &next_update) != 1 ||
+            this_update == nullptr || X509_cmp_time(this_update, &now) > 0 ||
+            OCSP_basic_verify(basic.get(), chain, store_.get(), 0) != 1) {
+          ERR_clear_error();
+          continue;
+        }
+        if (status == V_OCSP_CERTSTATUS_GOOD) checked = true;
+        if (status == V_OCSP_CERTSTATUS_REVOKED && revoked != nullptr) {
+          checked = true;
+          revoked_at = revoked;
+          return;
+        }
+      }
+    }
+    ERR_clear_error();
+  }
+
+  // Asks the configured responder about `cert` (see VerifierOptions::ocsp_url). Sets `checked`
+  // for a good or revoked answer that verifies (then `revoked_at` points into `answer`), and
+  // adds a finding for a responder that fails, refuses or does not know the certificate.
+  void CheckOcspOnline(X509* cert, X509* issuer, STACK_OF(X509) * chain, const std::string& url,
+                       time_t now, int position, SignatureReport& sig, ocsp::BasicPtr& answer,
+                       bool& checked, const ASN1_TIME*& revoked_at) const {
+    const std::string who =
+        position == 0 ? "签名者证书 / signer certificate" : "CA 证书 / CA certificate";
+    std::string why;
+    try {
+      std::string der;
+      answer = ocsp::Query(cert, issuer, url, ocsp_transport_, der);
+      OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+      int status = -1, reason = -1;
+      ASN1_GENERALIZEDTIME *revoked = nullptr, *this_update = nullptr, *next_update = nullptr;
+      time_t earliest = now + 300;  // thisUpdate may be up to 5 minutes ahead
+      if (!id || OCSP_resp_find_status(answer.get(), id.get(), &status, &reason, &revoked,
+                                       &this_update, &next_update) != 1) {
+        why = "应答未涉及该证书 / the answer does not cover the certificate";
+      } else if (OCSP_basic_verify(answer.get(), chain, store_.get(), 0) != 1) {
+        why = "应答签名无效 / the answer's signature does not verify";
+      } else if (this_update == nullptr || X509_cmp_time(this_update, &earliest) > 0 ||
+                 (next_update != nullptr && X509_cmp_time(next_update, &now) < 0)) {
+        why = "应答不在有效期内 / the answer is outside its thisUpdate..nextUpdate";
+      } else if (status == V_OCSP_CERTSTATUS_GOOD) {
+        checked = true;
+      } else if (status == V_OCSP_CERTSTATUS_REVOKED && revoked != nullptr) {
+        checked = true;
+        revoked_at = revoked;
+      } else {
+        why = "应答方不认识该证书 / the responder does not know the certificate (unknown)";
+      }
+    } catch (const std::exception& e) {
+      why = std::string("应答方不可用 / the responder is unavailable: ") + e.what();
+    }
+    ERR_clear_error();
+    if (!checked) {
+      sig.findings.push_back("OCSP " + url + "（" + who + "）未能确认吊销状态 / gave no usable " +
+                             "revocation status: " + why);
+    }
+  }
+
   static void LoadDssCrls(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
     PoDoFo::PdfVecObjects& objects = doc.GetObjects();
     PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), "CRLs");
@@ -513,8 +719,10 @@ class PdfVerifier final : public Verifier {
     if (PdfObject* sub = pdf::Get(objects, value, "SubFilter"); sub != nullptr && sub->IsName()) {
       sig.sub_filter = sub->GetName().GetName();
     }
-    // Certificates are checked now: /M is the signer's claim, not a proof of existence.
-    const time_t check_time = std::chrono::system_clock::to_time_t(clock_());
+    sig.is_document_timestamp = IsDocumentTimestamp(objects, value);
+    // Certificates are checked at the proof of existence, else now: /M is the signer's claim.
+    const auto now_point = clock_();
+    const time_t now = std::chrono::system_clock::to_time_t(now_point);
     time_t claimed_time = 0;
     bool has_claimed_time = false;
     if (PdfObject* m = pdf::Get(objects, value, "M"); m != nullptr && m->IsString()) {
@@ -597,8 +805,12 @@ class PdfVerifier final : public Verifier {
                                         cms_bytes.end(), [](char c) { return c == 0; })) {
       return invalid("Contents 不是 DER 编码的 CMS / /Contents is not a DER-encoded CMS");
     }
-    // The certificates are parsed apart, through the cache; OpenSSL parses the rest.
     const std::string_view cms_der(cms_bytes.data(), der_length);
+    if (sig.is_document_timestamp) {
+      return VerifyDocumentTimestamp(pdf, context, cms_der, br, revision, now_point, sig, invalid,
+                                     doubtful, indeterminate);
+    }
+    // The certificates are parsed apart, through the cache; OpenSSL parses the rest.
     std::string stripped;
     std::vector<std::string_view> cert_ders;
     ossl::X509StackPtr certs(sk_X509_new_null());
@@ -661,7 +873,14 @@ class PdfVerifier final : public Verifier {
     if (digest_alg != nullptr) X509_ALGOR_get0(&digest_oid, nullptr, nullptr, digest_alg);
     const EVP_MD* md = digest_oid != nullptr ? EVP_get_digestbyobj(digest_oid) : nullptr;
     const int md_nid = md != nullptr ? EVP_MD_get_type(md) : NID_undef;
-    if (md_nid != NID_sha256 && md_nid != NID_sha384 && md_nid != NID_sha512) {
+    X509_ALGOR* signature_alg = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, nullptr, &signature_alg);
+    const ASN1_OBJECT* signature_oid = nullptr;
+    if (signature_alg != nullptr) X509_ALGOR_get0(&signature_oid, nullptr, nullptr, signature_alg);
+    // SM2 signatures (SM2-with-SM3, 1.2.156.10197.1.501) go with an SM3 digest only.
+    const bool sm2 = OBJ_obj2nid(signature_oid) == NID_SM2_with_SM3;
+    if (sm2 ? md_nid != NID_sm3
+            : md_nid != NID_sha256 && md_nid != NID_sha384 && md_nid != NID_sha512) {
       return invalid("不支持的摘要算法 / unsupported or weak digest algorithm");
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -703,9 +922,36 @@ class PdfVerifier final : public Verifier {
           "NO_SIGNING_CERTIFICATE_FOUND");
     } else {
       CMS_SignerInfo_set1_signer_cert(si, signer);
-      sig.signature_ok = CMS_SignerInfo_verify(si) == 1;
+      sig.signature_ok = sm2 ? VerifySm2(si, signer) : CMS_SignerInfo_verify(si) == 1;
       ERR_clear_error();
     }
+    // --- The signature timestamp (PAdES B-T) and the proof of existence.
+    const TimestampVerification stamp =
+        VerifySignatureTimestamp(si, has_anchors_ ? store_.get() : nullptr, now_point);
+    ERR_clear_error();
+    FillTimestamp(stamp, sig.timestamp);
+    if (stamp.present && !stamp.valid) {
+      for (const std::string& finding : stamp.findings) {
+        sig.findings.push_back(
+            "签名时间戳无效，不作为存在证明 / the signature timestamp is not "
+            "valid and proves nothing: " +
+            finding);
+      }
+    }
+    std::optional<time_t> poe;
+    if (stamp.valid) {
+      poe = std::min(std::chrono::system_clock::to_time_t(stamp.gen_time), now);
+      sig.poe_source = "signature-timestamp";
+    }
+    for (const DocumentContext::DocumentPoe& document : context.document_poes) {
+      if (document.revision > revision + 1 && (!poe || document.time < *poe)) {
+        poe = std::min(document.time, now);
+        sig.poe_source = "document-timestamp " + document.field;
+      }
+    }
+    if (poe) sig.poe_time = IsoUtc(*poe);
+    const time_t check_time = poe.value_or(now);
+    sig.validation_time = IsoUtc(check_time);
     if (!sig.digest_ok) {
       invalid(
           "摘要不匹配：签名范围内容已被修改 / message digest mismatch: signed bytes were changed "
@@ -733,9 +979,10 @@ class PdfVerifier final : public Verifier {
             "CHAIN_CONSTRAINTS_FAILURE");
       }
       ossl::X509StackPtr chain;
-      sig.chain_ok = CheckChain(signer, certs.get(), check_time, chain, doubtful);
+      sig.chain_ok =
+          CheckChain(signer, certs.get(), check_time, poe.has_value(), chain, invalid, doubtful);
       if (sig.chain_ok) {
-        CheckRevocation(chain.get(), context, has_claimed_time, claimed_time, sig, invalid,
+        CheckRevocation(chain.get(), context, poe, has_claimed_time, claimed_time, sig, invalid,
                         doubtful);
       }
     }
@@ -743,6 +990,98 @@ class PdfVerifier final : public Verifier {
     if (sig.verdict != Verdict::kInvalid) {
       const bool valid = !indeterminate && sig.digest_ok && sig.signature_ok && sig.chain_ok;
       sig.verdict = valid ? Verdict::kValid : Verdict::kIndeterminate;
+    }
+  }
+
+  // An SM2-with-SM3 SignerInfo, checked by hand: OpenSSL 3.0's CMS_SignerInfo_verify() creates
+  // its EVP_PKEY_CTX inside (EVP_DigestVerifyInit_ex in crypto/cms/cms_sd.c) with no way to set
+  // the SM2 distinguishing identifier, and the 3.0 SM2 provider then hashes an empty one into Z,
+  // so a signature made with GB/T 35276's default "1234567812345678" fails there ("CMS routines::
+  // verification failure", cms_sd.c:919; `openssl cms -verify` fails the same way). Here the
+  // signed attributes are DER-encoded as the signature covers them (the SET OF, sorted) and
+  // verified with SM3 and that identifier.
+  static bool VerifySm2(CMS_SignerInfo* si, X509* signer) {
+    EVP_PKEY* key = X509_get0_pubkey(signer);
+    if (key == nullptr || EVP_PKEY_is_a(key, "SM2") != 1) return false;
+    std::vector<std::string> encoded;
+    for (int i = 0; i < CMS_signed_get_attr_count(si); ++i) {
+      unsigned char* der = nullptr;
+      const int length = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &der);
+      if (length <= 0) return false;
+      ossl::OpenSslBytes owner(der);
+      encoded.emplace_back(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+    }
+    std::sort(encoded.begin(), encoded.end());  // DER order of a SET OF (bytewise, then length)
+    std::string body;
+    for (const std::string& e : encoded) body += e;
+    std::string attrs;
+    AppendTlvHeader(attrs, 0x31, body.size());
+    attrs += body;
+    static constexpr char kSm2Id[] = "1234567812345678";
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+    const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
+    return ctx && EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sm3(), nullptr, key) == 1 &&
+           EVP_PKEY_CTX_set1_id(pctx, kSm2Id, sizeof kSm2Id - 1) > 0 &&
+           EVP_DigestVerify(ctx.get(), ASN1_STRING_get0_data(value),
+                            static_cast<std::size_t>(ASN1_STRING_length(value)),
+                            reinterpret_cast<const unsigned char*>(attrs.data()),
+                            attrs.size()) == 1;
+  }
+
+  static void FillTimestamp(const TimestampVerification& stamp, TimestampReport& out) {
+    if (!stamp.present) return;
+    out.status = stamp.valid ? "VALID" : "INVALID";
+    out.gen_time = stamp.gen_time_iso;
+    out.tsa = stamp.tsa_subject;
+    out.sub_indication = stamp.sub_indication;
+  }
+
+  // A document timestamp: its /Contents is a TimeStampToken over the byte ranges (hashed in
+  // place). Sets the verdict; a verified one becomes a proof of existence for earlier revisions.
+  template <typename Invalid, typename Doubtful>
+  void VerifyDocumentTimestamp(std::string_view pdf, DocumentContext& context,
+                               std::string_view token, const std::int64_t (&br)[4], int revision,
+                               std::chrono::system_clock::time_point now, SignatureReport& sig,
+                               Invalid& invalid, Doubtful& doubtful, bool& indeterminate) const {
+    const TimestampVerification stamp = VerifyTimestampToken(
+        token, pdf.substr(0, static_cast<std::size_t>(br[1])),
+        pdf.substr(static_cast<std::size_t>(br[2]), static_cast<std::size_t>(br[3])),
+        has_anchors_ ? store_.get() : nullptr, now);
+    ERR_clear_error();
+    FillTimestamp(stamp, sig.timestamp);
+    sig.signing_time = stamp.gen_time_iso;
+    sig.signer_subject = stamp.tsa_subject;
+    sig.validation_time = IsoUtc(std::chrono::system_clock::to_time_t(now));
+    const std::string& why = stamp.sub_indication;
+    sig.digest_ok =
+        stamp.valid || (!why.empty() && why != "HASH_FAILURE" && why != "FORMAT_FAILURE");
+    sig.signature_ok = stamp.valid || why == "NO_CERTIFICATE_CHAIN_FOUND";
+    sig.chain_ok = stamp.valid;
+    if (!has_anchors_) {
+      doubtful("未配置信任锚 / no trust anchors configured (NO_CERTIFICATE_CHAIN_FOUND)",
+               "NO_CERTIFICATE_CHAIN_FOUND");
+    } else if (!stamp.valid) {
+      for (const std::string& finding : stamp.findings) {
+        if (why == "NO_CERTIFICATE_CHAIN_FOUND") {
+          doubtful("文档时间戳 / document timestamp: " + finding, "NO_CERTIFICATE_CHAIN_FOUND");
+        } else {
+          invalid("文档时间戳 / document timestamp: " + finding,
+                  why == "HASH_FAILURE"         ? "HASH_FAILURE"
+                  : why == "SIG_CRYPTO_FAILURE" ? "SIG_CRYPTO_FAILURE"
+                                                : "FORMAT_FAILURE");
+        }
+      }
+    }
+    if (sig.digest_ok) {
+      CheckModifications(pdf, context, static_cast<std::size_t>(revision), sig, invalid);
+    }
+    if (stamp.valid) {
+      context.document_poes.push_back(
+          {revision + 1, std::chrono::system_clock::to_time_t(stamp.gen_time), sig.field_name});
+    }
+    if (sig.verdict != Verdict::kInvalid) {
+      sig.verdict = !indeterminate && stamp.valid ? Verdict::kValid : Verdict::kIndeterminate;
     }
   }
 
@@ -778,13 +1117,18 @@ class PdfVerifier final : public Verifier {
     }
   }
 
-  template <typename Doubtful>
-  bool CheckChain(X509* signer, STACK_OF(X509) * untrusted, time_t at, ossl::X509StackPtr& chain,
-                  Doubtful& doubtful) const {
+  template <typename Invalid, typename Doubtful>
+  bool CheckChain(X509* signer, STACK_OF(X509) * untrusted, time_t at, bool at_poe,
+                  ossl::X509StackPtr& chain, Invalid& invalid, Doubtful& doubtful) const {
     if (!has_anchors_) {
       doubtful("未配置信任锚 / no trust anchors configured (NO_CERTIFICATE_CHAIN_FOUND)",
                "NO_CERTIFICATE_CHAIN_FOUND");
       return false;
+    }
+    const std::string key = ChainCache::Key(signer, untrusted);
+    if (ossl::X509StackPtr cached = chains_.Find(key, at)) {
+      chain = std::move(cached);
+      return true;
     }
     ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), signer, untrusted) != 1) {
@@ -796,6 +1140,22 @@ class PdfVerifier final : public Verifier {
     const bool ok = X509_verify_cert(ctx.get()) == 1;
     if (!ok) {
       const int error = X509_STORE_CTX_get_error(ctx.get());
+      if (at_poe && error == X509_V_ERR_CERT_HAS_EXPIRED) {
+        invalid(
+            "证书链中的证书在时间戳证明的时间已过期 / a certificate in the chain had expired at "
+            "the time the timestamp proves (EXPIRED)",
+            "EXPIRED");
+        ERR_clear_error();
+        return false;
+      }
+      if (at_poe && error == X509_V_ERR_CERT_NOT_YET_VALID) {
+        invalid(
+            "证书链中的证书在时间戳证明的时间尚未生效 / a certificate in the chain was not yet "
+            "valid at the time the timestamp proves (NOT_YET_VALID)",
+            "NOT_YET_VALID");
+        ERR_clear_error();
+        return false;
+      }
       const char* finding = ChainErrorFinding(error);
       doubtful(finding != nullptr
                    ? std::string(finding)
@@ -804,6 +1164,7 @@ class PdfVerifier final : public Verifier {
                ChainErrorSubIndication(error));
     } else {
       chain.reset(X509_STORE_CTX_get1_chain(ctx.get()));
+      chains_.Put(key, chain.get());
     }
     ERR_clear_error();
     return ok;
@@ -813,19 +1174,21 @@ class PdfVerifier final : public Verifier {
   // from the DSS). See the revocation policy in verifier.h.
   template <typename Invalid, typename Doubtful>
   void CheckRevocation(STACK_OF(X509) * chain, const DocumentContext& context,
-                       bool has_claimed_time, time_t claimed_time, SignatureReport& sig,
-                       Invalid& invalid, Doubtful& doubtful) const {
+                       std::optional<time_t> poe, bool has_claimed_time, time_t claimed_time,
+                       SignatureReport& sig, Invalid& invalid, Doubtful& doubtful) const {
     if (chain == nullptr) return;
     std::vector<X509_CRL*> crls;
     for (const X509CrlPtr& crl : crls_) crls.push_back(crl.get());
     crls.insert(crls.end(), context.dss_crls.begin(), context.dss_crls.end());
-    if (crls.empty()) return;
+    const bool online = !ocsp_url_.empty() || ocsp_use_aia_;
+    if (crls.empty() && context.dss_ocsps.empty() && !online) return;
     time_t now = std::chrono::system_clock::to_time_t(clock_());
     const int count = sk_X509_num(chain);
     for (int i = 0; i + 1 < count; ++i) {
       X509* cert = sk_X509_value(chain, i);
       X509* issuer = sk_X509_value(chain, i + 1);
       bool checked = false;
+      std::string source;
       const ASN1_TIME* revoked_at = nullptr;
       for (X509_CRL* crl : crls) {
         if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) continue;
@@ -837,6 +1200,7 @@ class PdfVerifier final : public Verifier {
           continue;
         }
         checked = true;
+        source = "crl";
         X509_REVOKED* entry = nullptr;
         if (X509_CRL_get0_by_cert(crl, &entry, cert) == 1 && entry != nullptr) {
           revoked_at = X509_REVOKED_get0_revocationDate(entry);
@@ -844,13 +1208,50 @@ class PdfVerifier final : public Verifier {
         }
       }
       ERR_clear_error();
-      if (i == 0 && checked) sig.revocation = revoked_at != nullptr ? "REVOKED" : "GOOD";
+      if (revoked_at == nullptr && !context.dss_ocsps.empty()) {
+        const ASN1_GENERALIZEDTIME* ocsp_revoked = nullptr;
+        const bool before = checked;
+        CheckOcsp(cert, issuer, chain, context, now, checked, ocsp_revoked);
+        if (ocsp_revoked != nullptr) revoked_at = ocsp_revoked;
+        if ((checked && !before) || ocsp_revoked != nullptr) source = "dss-ocsp";
+      }
+      ocsp::BasicPtr online_answer;  // owns `revoked_at` when the online responder says revoked
+      if (!checked && online) {
+        const std::string url = !ocsp_url_.empty() ? ocsp_url_ : ocsp::UrlOf(cert);
+        if (!url.empty()) {
+          CheckOcspOnline(cert, issuer, chain, url, now, i, sig, online_answer, checked,
+                          revoked_at);
+          if (checked) source = "ocsp " + url;
+        }
+      }
+      if (i == 0 && checked) {
+        sig.revocation = revoked_at != nullptr ? "REVOKED" : "GOOD";
+        sig.revocation_source = source;
+      }
       if (revoked_at == nullptr) continue;
+      if (poe && X509_cmp_time(revoked_at, &*poe) > 0) {
+        // Revoked after the signature provably existed: the signature stays valid.
+        std::tm tm{};
+        const std::string when =
+            ASN1_TIME_to_tm(revoked_at, &tm) == 1 ? IsoUtc(timegm(&tm)) : std::string("?");
+        sig.findings.push_back(
+            std::string(i > 0 ? "证书链中的 CA 证书" : "签名者证书") + "于 " + when +
+            " 被吊销，晚于时间戳证明的签名存在时间 " + sig.poe_time + "，签名仍有效 / the " +
+            (i > 0 ? "CA certificate" : "signer certificate") + " was revoked at " + when +
+            ", after the signature provably existed (" + sig.poe_time +
+            "): the signature stays valid");
+        continue;
+      }
       if (i > 0) {
         doubtful(
             "证书链中的 CA 证书已被吊销 / a CA certificate of the chain is revoked "
             "(REVOKED_CA_NO_POE)",
             "REVOKED_CA_NO_POE");
+      } else if (poe) {
+        invalid(
+            "签名者证书在时间戳证明的签名时间之前已被吊销 / the signer certificate was revoked "
+            "before the time the timestamp proves the signature existed (REVOKED)",
+            "REVOKED");
       } else if (has_claimed_time && X509_cmp_time(revoked_at, &claimed_time) <= 0) {
         invalid(
             "签名者证书在签名声称的时间之前已被吊销 / the signer certificate was revoked before "
@@ -928,8 +1329,12 @@ class PdfVerifier final : public Verifier {
   ossl::X509StorePtr store_;
   bool has_anchors_;
   std::vector<X509CrlPtr> crls_;  // read-only after Create()
+  std::string ocsp_url_;
+  bool ocsp_use_aia_ = false;
+  OcspTransport ocsp_transport_;
   std::function<std::chrono::system_clock::time_point()> clock_;
   CertificateCache certificates_;
+  ChainCache chains_;
 };
 
 void AddAnchors(X509_STORE* store, const std::string& pem, const std::string& origin, int& count) {
@@ -1085,6 +1490,17 @@ std::string VerificationReport::ToJson() const {
     out += ",\"revision\":" + std::to_string(s.revision);
     out += ",\"docmdp\":" + std::to_string(s.docmdp);
     field("revocation", s.revocation);
+    field("revocation_source", s.revocation_source);
+    flag("is_document_timestamp", s.is_document_timestamp);
+    out += ",\"timestamp\":{";
+    field("status", s.timestamp.status, true);
+    field("gen_time", s.timestamp.gen_time);
+    field("tsa", s.timestamp.tsa);
+    field("sub_indication", s.timestamp.sub_indication);
+    out += '}';
+    field("poe_time", s.poe_time);
+    field("poe_source", s.poe_source);
+    field("validation_time", s.validation_time);
     field("sub_filter", s.sub_filter);
     field("signer_subject", s.signer_subject);
     field("signer_name", s.signer_name);

@@ -96,6 +96,70 @@ TEST_F(SealTest, RendersRedPixelsAtTheSignatureBlock) {
   EXPECT_GT(red, 100u);
 }
 
+// An RGB raster of one page (pdftoppm, 72 dpi: one pixel per point).
+struct Raster {
+  int width = 0, height = 0;
+  std::string rgb;
+  bool ok() const {
+    return width > 0 && rgb.size() == static_cast<std::size_t>(width) * height * 3;
+  }
+  // The pixel at PDF user-space point (x, y) (origin bottom left).
+  std::string At(double x, double y) const {
+    const int px = static_cast<int>(x), py = height - 1 - static_cast<int>(y);
+    return rgb.substr((static_cast<std::size_t>(py) * width + px) * 3, 3);
+  }
+};
+Raster RenderPage(sealflow::testing::TempDir& dir, const std::string& pdf, int page,
+                  const std::string& name) {
+  sealflow::testing::WriteFile(dir.File(name + ".pdf"), pdf);
+  const std::string n = std::to_string(page + 1);
+  const auto run = sealflow::testing::Run("pdftoppm -r 72 -singlefile -f " + n + " -l " + n + " " +
+                                          dir.File(name + ".pdf") + " " + dir.File(name));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  const std::string image = sealflow::testing::ReadFile(dir.File(name + ".ppm"));
+  Raster raster;
+  std::size_t pos = 0;
+  std::string fields[4];
+  for (auto& field : fields) {  // "P6", width, height, 255, each followed by white-space
+    const std::size_t end = image.find_first_of(" \n", pos);
+    field = image.substr(pos, end - pos);
+    pos = end + 1;
+  }
+  raster.width = std::stoi(fields[1]);
+  raster.height = std::stoi(fields[2]);
+  raster.rgb = image.substr(pos);
+  return raster;
+}
+
+// The pilot's forms print their labels (法定代表人（签字）, 日期 年 月 日) along the bottom left of
+// a signature block: the seal must leave them as they were, and sit inside the block.
+TEST_F(SealTest, SealLeavesTheBlocksLabelsUntouchedAndStaysInside) {
+  const forms::SignatureBlock* block = test::Block(test::RenderedContract(), "provider");
+  ASSERT_NE(block, nullptr);
+  const Raster before = RenderPage(dir_, test::RenderedContract().pdf, block->page, "before");
+  const Raster after = RenderPage(dir_, *sealed_, block->page, "after");
+  ASSERT_TRUE(before.ok() && after.ok());
+  ASSERT_EQ(before.width, after.width);
+  std::size_t changed_labels = 0, red_inside = 0, red_outside = 0;
+  for (double x = 1; x < after.width - 1; x += 1) {
+    for (double y = 1; y < after.height - 1; y += 1) {
+      const bool inside = x >= block->x && x < block->x + block->width && y >= block->y &&
+                          y < block->y + block->height;
+      const bool labels =
+          inside && x < block->x + block->width * 0.70 && y < block->y + block->height * 0.42;
+      const std::string p = after.At(x, y);
+      if (labels && p != before.At(x, y)) ++changed_labels;
+      const bool red = static_cast<unsigned char>(p[0]) > 200 &&
+                       static_cast<unsigned char>(p[1]) < 100 &&
+                       static_cast<unsigned char>(p[2]) < 100;
+      if (red) ++(inside ? red_inside : red_outside);
+    }
+  }
+  EXPECT_EQ(changed_labels, 0u);
+  EXPECT_GT(red_inside, 200u);
+  EXPECT_EQ(red_outside, 0u);
+}
+
 TEST_F(SealTest, DeterministicWithTheFixedClock) {
   auto signer = Signer::Create(test::ProviderCredentials(), test::FixedOptions());
   EXPECT_TRUE(signer->Sign(test::RenderedContract().pdf, SealRequest()) == *sealed_);

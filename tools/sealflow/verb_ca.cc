@@ -1,10 +1,19 @@
 // Copyright sealflow authors.
-// sealflow ca init | issue | revoke | crl: the bureau's certificate authority for the pilot's
-// role certificates, kept in one folder:
+// sealflow ca init | issue | revoke | crl | ocsp: the bureau's certificate authority for the
+// pilot's role certificates, kept in one folder:
 //   root.key (PKCS#8, mode 0600), root.pem   the CA
 //   serial, crlnumber                         the next certificate serial and CRL number
 //   index.tsv                                 serial, V|R, revocation time, reason, role, subject
 //   certs/SERIAL.pem                          every issued certificate
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -14,6 +23,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +34,7 @@
 #include "forms/credit_code.h"
 #include "signing/ca.h"
 #include "signing/credentials.h"
+#include "signing/ocsp.h"
 #include "verbs.h"
 
 namespace sealflow::cli {
@@ -39,6 +50,8 @@ constexpr const char* kCaHelp =
     "                                 [--days N] [--now T]\n"
     "              sealflow ca revoke --dir D --serial N [--reason REASON] [--now T]\n"
     "              sealflow ca crl    --dir D -o CRL.pem [--next-update-days N] [--now T]\n"
+    "              sealflow ca ocsp   --dir D [--port N] [--host H] [--next-update-hours N]\n"
+    "                                 [--responder-key K.pem --responder-cert C.pem]\n"
     "\n"
     "The bureau's CA for the pilot's role certificates. init creates a self-signed root\n"
     "(RSA-2048, SHA-256) and the folder's index, serial and CRL number. issue creates a key and a\n"
@@ -46,12 +59,16 @@ constexpr const char* kCaHelp =
     "OU=role, CN, serialNumber=credit code; a tsa gets extendedKeyUsage critical timeStamping)\n"
     "and delivers key, certificate and root as a PKCS#12 (AES-256, PBKDF2). The key is not kept.\n"
     "revoke marks a certificate revoked; crl writes a CRL signed by the CA listing every revoked\n"
-    "certificate with its reason.\n"
+    "certificate with its reason. ocsp serves RFC 6960 OCSP over HTTP (POST\n"
+    "application/ocsp-request) until SIGINT/SIGTERM: good / revoked (time, reason) / unknown from\n"
+    "the folder's index, read again for every request, signed by the CA key (SHA-256).\n"
     "\n"
     "options:\n"
     "  --dir D                 the CA folder (init creates it)\n"
     "  --name NAME             init: the CA's organisation, e.g. 新乡市工业和信息化局\n"
-    "  --role ROLE             provider | enterprise | agency | bureau | tsa\n"
+    "  --role ROLE             provider | enterprise | agency | bureau | tsa | ocsp (a\n"
+    "                          delegated OCSP responder: extendedKeyUsage OCSPSigning)\n"
+    "  --ocsp-url URL          issue: authorityInfoAccess OCSP URL (what --ocsp-aia asks)\n"
     "  --org NAME              the holder's organisation (O)\n"
     "  --credit-code CODE      unified social credit code (subject serialNumber)\n"
     "  --cn NAME               commonName (default: the organisation)\n"
@@ -64,6 +81,11 @@ constexpr const char* kCaHelp =
     "  -o, --output FILE       crl: the PEM CRL\n"
     "  --next-update-days N    crl: nextUpdate after thisUpdate (default 7)\n"
     "  --now T                 the current time, e.g. 2026-03-01T08:00:00Z (tests)\n"
+    "  --port N                ocsp: TCP port (default 8088; 0 = any free port, printed)\n"
+    "  --host H                ocsp: address to listen on (default 127.0.0.1)\n"
+    "  --next-update-hours N   ocsp: nextUpdate after thisUpdate (default 24)\n"
+    "  --responder-key K.pem   ocsp: sign with a delegated responder (role ocsp) instead of\n"
+    "  --responder-cert C.pem  the CA key (PEM key and certificate)\n"
     "\n"
     "exit: 0 done, 3 failure, 64 usage\n"
     "example:\n"
@@ -71,7 +93,8 @@ constexpr const char* kCaHelp =
     "  sealflow ca issue --dir ca --role provider --org 新乡市示例软件服务有限公司 \\\n"
     "      --credit-code 91410700MA44C1RX23 --p12 provider.p12 --password-file pass.txt\n"
     "  sealflow ca revoke --dir ca --serial 2 --reason keyCompromise\n"
-    "  sealflow ca crl --dir ca -o crl.pem\n";
+    "  sealflow ca crl --dir ca -o crl.pem\n"
+    "  sealflow ca ocsp --dir ca --port 8088\n";
 
 std::string FirstLine(const std::string& text) {
   auto end = text.find_first_of("\r\n");
@@ -186,7 +209,7 @@ int Issue(const Args& args) {
                  code->c_str());
     return kExitUsage;
   }
-  static const char* const kRoles[] = {"provider", "enterprise", "agency", "bureau", "tsa"};
+  static const char* const kRoles[] = {"provider", "enterprise", "agency", "bureau", "tsa", "ocsp"};
   if (std::find(std::begin(kRoles), std::end(kRoles), *role) == std::end(kRoles)) {
     std::fprintf(stderr, "sealflow ca issue: 未知角色 / unknown role %s\n", role->c_str());
     return kExitUsage;
@@ -207,6 +230,8 @@ int Issue(const Args& args) {
     return kExitUsage;
   }
   options.time_stamping = *role == "tsa";
+  options.ocsp_signing = *role == "ocsp";
+  options.ocsp_url = args.Get("ocsp-url").value_or("");
   const std::string password = FirstLine(ReadFileOrThrow(*password_file));
   const signing::IssuedIdentity ca = LoadCa(*dir);
   signing::CertificateSubject subject;
@@ -281,19 +306,175 @@ int Crl(const Args& args) {
   return kExitOk;
 }
 
+// What the folder's index says, for the responder.
+signing::OcspResponderData ResponderData(const std::string& dir) {
+  signing::OcspResponderData data;
+  for (const auto& entry : ReadIndex(dir)) {
+    data.issued_serials.push_back(entry.serial);
+    if (entry.status != "R") continue;
+    data.revoked.push_back({entry.serial, Clock::from_time_t(std::stoll(entry.revoked_at)),
+                            entry.reason == "unspecified" ? "" : entry.reason});
+  }
+  return data;
+}
+
+void Problem(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+             const std::string& title) {
+  response.setStatus(status);
+  response.setContentType("application/problem+json");
+  const std::string body = "{\"type\":\"about:blank\",\"title\":\"" + title +
+                           "\",\"status\":" + std::to_string(static_cast<int>(status)) + "}";
+  response.setContentLength(static_cast<std::streamsize>(body.size()));
+  response.send() << body;
+}
+
+constexpr std::size_t kMaxOcspRequest = 64 * 1024;
+
+// The responder's configuration, shared by the request handlers.
+struct OcspConfig {
+  std::string dir;
+  std::chrono::hours validity{24};
+  std::optional<signing::IssuedIdentity> delegated;  // else the CA key signs
+};
+
+class OcspHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit OcspHandler(std::shared_ptr<const OcspConfig> config) : config_(std::move(config)) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    using Status = Poco::Net::HTTPResponse::HTTPStatus;
+    if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_POST) {
+      response.set("Allow", "POST");
+      Problem(response, Status::HTTP_METHOD_NOT_ALLOWED,
+              "只接受 POST / only POST application/ocsp-request");
+      return;
+    }
+    if (request.getContentType() != "application/ocsp-request") {
+      Problem(response, Status::HTTP_UNSUPPORTED_MEDIA_TYPE,
+              "需要 application/ocsp-request / expected application/ocsp-request");
+      return;
+    }
+    std::string body;
+    char buffer[4096];
+    std::istream& in = request.stream();
+    while (body.size() <= kMaxOcspRequest && in) {
+      in.read(buffer, sizeof buffer);
+      body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    }
+    if (body.size() > kMaxOcspRequest) {
+      Problem(response, Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "请求过大 / request too large");
+      return;
+    }
+    std::string answer;
+    try {
+      answer = signing::AnswerOcspRequest(body, LoadCa(config_->dir), ResponderData(config_->dir),
+                                          Clock::now(), config_->validity,
+                                          config_->delegated ? &*config_->delegated : nullptr);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sealflow ca ocsp: %s\n", e.what());
+      Problem(response, Status::HTTP_INTERNAL_SERVER_ERROR,
+              "应答方内部错误 / responder internal error");
+      return;
+    }
+    response.setStatus(Status::HTTP_OK);
+    response.setContentType("application/ocsp-response");
+    response.setContentLength(static_cast<std::streamsize>(answer.size()));
+    response.send() << answer;
+  }
+
+ private:
+  std::shared_ptr<const OcspConfig> config_;
+};
+
+class OcspHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit OcspHandlerFactory(std::shared_ptr<const OcspConfig> config)
+      : config_(std::move(config)) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new OcspHandler(config_);
+  }
+
+ private:
+  std::shared_ptr<const OcspConfig> config_;
+};
+
+int Ocsp(const Args& args) {
+  auto dir = args.Get("dir");
+  if (!dir) {
+    std::fprintf(stderr, "sealflow ca ocsp: 需要 --dir / need --dir\n");
+    return kExitUsage;
+  }
+  const std::string port_text = args.Get("port").value_or("8088");
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port_text) > 65535) {
+    throw std::invalid_argument("--port: 0..65535");
+  }
+  const int port = std::stoi(port_text);
+  const int hours = ParseInt(args.Get("next-update-hours"), 24, "--next-update-hours");
+  auto config = std::make_shared<OcspConfig>();
+  config->dir = *dir;
+  config->validity = std::chrono::hours(hours);
+  auto responder_key = args.Get("responder-key"), responder_cert = args.Get("responder-cert");
+  if (responder_key.has_value() != responder_cert.has_value()) {
+    std::fprintf(stderr,
+                 "sealflow ca ocsp: --responder-key 与 --responder-cert 须同用 / "
+                 "--responder-key and --responder-cert go together\n");
+    return kExitUsage;
+  }
+  if (responder_key) {
+    config->delegated =
+        signing::IssuedIdentity{ReadFileOrThrow(*responder_key), ReadFileOrThrow(*responder_cert)};
+  }
+  // Fail early when the folder is not a CA or the responder does not fit.
+  signing::AnswerOcspRequest("", LoadCa(*dir), ResponderData(*dir), Clock::now(), config->validity,
+                             config->delegated ? &*config->delegated : nullptr);
+  // SIGINT / SIGTERM are taken by sigwait below, in every thread the server starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(args.Get("host").value_or("127.0.0.1"),
+                                                          static_cast<Poco::UInt16>(port)));
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(4);
+  params->setTimeout(Poco::Timespan(10, 0));
+  Poco::Net::HTTPServer server(new OcspHandlerFactory(config), socket, params);
+  server.start();
+  std::printf("OCSP 应答方已启动 / OCSP responder listening on http://%s/\n",
+              socket.address().toString().c_str());
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&signals, &received);
+  server.stop();
+  std::printf("OCSP 应答方已停止 / stopped\n");
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunCa(int argc, char** argv) {
-  Args args(argc, argv,
-            {"dir", "name", "role", "org", "credit-code", "cn", "key-type", "p12", "password-file",
-             "days", "serial", "reason", "output", "next-update-days", "now"},
+  Args args(argc, argv, {"dir",           "name",
+                         "role",          "org",
+                         "credit-code",   "cn",
+                         "key-type",      "p12",
+                         "password-file", "days",
+                         "serial",        "reason",
+                         "output",        "next-update-days",
+                         "now",           "port",
+                         "host",          "next-update-hours",
+                         "ocsp-url",      "responder-key",
+                         "responder-cert"},
             {}, {{"o", "output"}});
   if (int rc = HandleHelpAndErrors(args, "ca", kCaHelp); rc >= 0) return rc;
   const std::string action = args.positional().empty() ? "" : args.positional()[0];
   if (args.positional().size() != 1) {
     std::fprintf(stderr,
-                 "sealflow ca: 需要 init|issue|revoke|crl 之一 / need one of init, issue, "
-                 "revoke, crl\n");
+                 "sealflow ca: 需要 init|issue|revoke|crl|ocsp 之一 / need one of init, issue, "
+                 "revoke, crl, ocsp\n");
     return kExitUsage;
   }
   try {
@@ -301,6 +482,7 @@ int RunCa(int argc, char** argv) {
     if (action == "issue") return Issue(args);
     if (action == "revoke") return Revoke(args);
     if (action == "crl") return Crl(args);
+    if (action == "ocsp") return Ocsp(args);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "sealflow ca %s: %s\n", action.c_str(), e.what());
     return kExitUsage;

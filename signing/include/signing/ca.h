@@ -40,6 +40,11 @@ struct IssueOptions {
   bool time_stamping = false;
   // The subject's OU, e.g. the role ("provider", "tsa"); empty: none.
   std::string organizational_unit;
+  // A delegated OCSP responder's certificate (RFC 6960 §4.2.2.2): extendedKeyUsage critical
+  // OCSPSigning and id-pkix-ocsp-nocheck.
+  bool ocsp_signing = false;
+  // authorityInfoAccess OCSP;URI:this (the responder a verifier with --ocsp-aia asks); empty: none.
+  std::string ocsp_url;
 };
 
 // Creates a self-signed CA (RSA-2048, SHA-256) valid from `not_before` for `days`.

@@ -148,6 +148,11 @@ struct TimestampVerification {
   std::string gen_time_iso;
   std::string tsa_subject;            // RFC 2253 subject of the TSA certificate ("" if unknown)
   std::vector<std::string> findings;  // each "中文 / English"; empty when valid
+  // Why it is not valid, as an ETSI sub-indication: FORMAT_FAILURE (unparsable token or
+  // attribute, unsupported imprint algorithm), HASH_FAILURE (the imprint does not match the
+  // data), SIG_CRYPTO_FAILURE (signature or ESS signing-certificate), NO_CERTIFICATE_CHAIN_FOUND
+  // (the TSA certificate does not chain to an anchor at `at` or lacks timeStamping). "" if valid.
+  std::string sub_indication;
 };
 
 // Verifies a DER TimeStampToken over `data`: the imprint is the hash of `data` (with the token's
