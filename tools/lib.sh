@@ -12,6 +12,10 @@ SEALFLOW_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-wqy-microhei fonts-arphic-uming python3 python3-fonttools
   poppler-utils qpdf openssl sqlite3 curl
+  # The archive's PostgreSQL catalog: libpq-dev for linking Poco::DataPostgreSQL (its pkg-config
+  # file), postgresql for the tests' throw-away cluster (initdb/pg_ctl, psql; see
+  # tests/archive/pg-fixture.sh); zip for the archive benchmark's `zip -0` baseline.
+  libpq-dev postgresql zip
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }

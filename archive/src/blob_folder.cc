@@ -102,8 +102,8 @@ bool BlobFolder::Has(const std::string& sha256, std::uint64_t size) const {
   return S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == size;
 }
 
-void BlobFolder::WriteDurably(const std::string& sha256, std::string_view bytes,
-                              const std::string& tmp_name) const {
+void BlobFolder::Place(const std::string& sha256, std::string_view bytes,
+                       const std::string& tmp_name) const {
   const std::string subfolder = root_ + "/" + sha256.substr(0, 2);
   if (::mkdir(subfolder.c_str(), 0755) == 0) {
     FsyncDirectory(root_);  // the new subfolder's entry must survive a crash too
@@ -111,8 +111,9 @@ void BlobFolder::WriteDurably(const std::string& sha256, std::string_view bytes,
     ThrowErrno("mkdir " + subfolder, errno);
   }
 
+  // Read-only from birth: archived bytes are never rewritten (the fd itself stays writable).
   const std::string tmp_path = root_ + "/tmp/" + tmp_name;
-  Fd file(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  Fd file(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
   if (file.get() < 0) ThrowErrno("create " + tmp_path, errno);
   TempFileGuard guard(tmp_path);
 
@@ -127,15 +128,36 @@ void BlobFolder::WriteDurably(const std::string& sha256, std::string_view bytes,
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(file.get()) != 0) ThrowErrno("fsync " + tmp_path, errno);
-  file.Close("close " + tmp_path);
 
+  // Rename first, fsync after: on ext4 (and XFS) the one fsync then commits the data and the
+  // rename in the same journal transaction, where fsync-then-rename-then-fsync-folder needs two.
+  // A crash before the fsync can leave a partial file under the final name, but no catalog row
+  // ever points at it (rows are committed only after this returns and the folder is synced),
+  // so the next Open() sweeps it like any orphan.
   const std::string final_path = PathFor(sha256);
   if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
     ThrowErrno("rename " + tmp_path + " to " + final_path, errno);
   }
   guard.Disarm();
-  FsyncDirectory(subfolder);
+  if (::fsync(file.get()) != 0) ThrowErrno("fsync " + final_path, errno);
+  file.Close("close " + final_path);
+}
+
+void BlobFolder::SyncExisting(const std::string& sha256) const {
+  const std::string path = PathFor(sha256);
+  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.get() < 0) ThrowErrno("open " + path, errno);
+  if (::fsync(file.get()) != 0) ThrowErrno("fsync " + path, errno);
+}
+
+void BlobFolder::SyncFolderOf(const std::string& sha256) const {
+  FsyncDirectory(root_ + "/" + sha256.substr(0, 2));
+}
+
+void BlobFolder::WriteDurably(const std::string& sha256, std::string_view bytes,
+                              const std::string& tmp_name) const {
+  Place(sha256, bytes, tmp_name);
+  SyncFolderOf(sha256);
 }
 
 std::string BlobFolder::Read(const std::string& sha256) const {

@@ -22,9 +22,20 @@ class BlobFolder {
   // True iff the blob exists as a regular file of exactly `size` bytes.
   bool Has(const std::string& sha256, std::uint64_t size) const;
 
-  // Writes bytes to tmp/<tmp_name>, fsyncs it, renames it to <first2>/<sha256> and fsyncs the
-  // <first2> folder (and root/ when <first2> had to be created). Atomic: a crash leaves either
-  // the whole blob or none (plus perhaps a file in tmp/).
+  // Writes bytes to tmp/<tmp_name> (mode 0444), renames it to <first2>/<sha256> and fsyncs it
+  // (fsyncing root/ when <first2> had to be created). A crash before this returns may leave a
+  // partial file under the final name or in tmp/: callers catalogue a blob only after Place()
+  // and SyncFolderOf() returned, so such a file has no row and Open() sweeps it.
+  void Place(const std::string& sha256, std::string_view bytes, const std::string& tmp_name) const;
+
+  // Fsyncs an existing blob file (one that another Put may have placed and not yet synced).
+  void SyncExisting(const std::string& sha256) const;
+
+  // Fsyncs the <first2> folder of this blob (sha256, or just its first two characters), making
+  // the directory entries in it durable.
+  void SyncFolderOf(const std::string& sha256) const;
+
+  // Place() then SyncFolderOf(): one blob, durable on return.
   void WriteDurably(const std::string& sha256, std::string_view bytes,
                     const std::string& tmp_name) const;
 

@@ -1,6 +1,7 @@
 // Copyright sealflow authors.
 #include "catalog.h"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -24,7 +25,7 @@ constexpr int kBusyTimeoutMs = 5000;
 constexpr std::size_t kMaxIdleReaders = 8;
 constexpr int kBatch = 1000;  // rows per batch when walking a whole table
 
-constexpr const char* kColumns =
+const std::string kColumns =
     "id, form_type, document_id, party_kind, party_code, party_name, phase, sha256, size, "
     "signers, verdict, stored_at, supersedes";
 
@@ -32,12 +33,17 @@ using Row = Poco::Tuple<std::string, std::string, std::string, std::string, std:
                         std::string, std::string, std::string, Poco::Int64, std::string,
                         std::string, std::string, std::string>;
 
-constexpr const char* kAuditColumns =
+const std::string kAuditColumns =
     "seq, prev_hash, time, actor, action, record_id, sha256, entry_hash";
 using AuditRow = Poco::Tuple<Poco::Int64, std::string, std::string, std::string, std::string,
                              std::string, std::string, std::string>;
 
 std::once_flag register_once;
+
+bool IsPostgresConnection(const std::string& where) {
+  return where.rfind("postgresql://", 0) == 0 || where.rfind("postgres://", 0) == 0 ||
+         where.find('=') != std::string::npos;
+}
 
 // Runs fn, turning Poco Data's exceptions into ArchiveError(kCatalog).
 template <typename Fn>
@@ -186,6 +192,13 @@ void CreateIndexesAndTriggers(Poco::Data::Session& session) {
            "CREATE UNIQUE INDEX IF NOT EXISTS documents_supersedes ON documents (supersedes)"
            " WHERE supersedes <> ''",
            "CREATE INDEX IF NOT EXISTS audit_record ON audit_log (record_id)",
+           // TSA tokens over the chain head, one per "timestamp" entry (added within schema 2:
+           // created at every writable open, read only for timestamp entries).
+           "CREATE TABLE IF NOT EXISTS audit_tokens (seq INTEGER PRIMARY KEY, token TEXT NOT NULL)",
+           "CREATE TRIGGER IF NOT EXISTS audit_tokens_immutable_update BEFORE UPDATE ON"
+           " audit_tokens BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+           "CREATE TRIGGER IF NOT EXISTS audit_tokens_immutable_delete BEFORE DELETE ON"
+           " audit_tokens BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
            "CREATE TRIGGER IF NOT EXISTS documents_immutable_update BEFORE UPDATE ON documents"
            " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END",
            "CREATE TRIGGER IF NOT EXISTS documents_immutable_delete BEFORE DELETE ON documents"
@@ -225,6 +238,90 @@ void CreateSchema(Poco::Data::Session& session) {
     session << "INSERT INTO schema_version (version) VALUES (?)", bind(kSchemaVersion), now;
   }
   CreateIndexesAndTriggers(session);
+  transaction.Commit();
+}
+
+// PostgreSQL: the same tables, indexes and immutability as SQLite's schema 2, created directly
+// (there never was a schema 1 there). Text columns use the "C" collation so that ordering and
+// keyset comparisons are bytewise, as in SQLite, whatever the database's locale. `ord` is the
+// insertion order (SQLite's rowid).
+void CreateSchemaPostgres(Poco::Data::Session& session) {
+  Transaction transaction(session);
+  // Two processes opening a fresh database at once: one creates, the other waits and finds it.
+  session << "SELECT pg_advisory_xact_lock(7305921)", now;
+  session << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
+  std::vector<int> versions;
+  session << "SELECT version FROM schema_version", into(versions), now;
+  if (versions.size() > 1) {
+    throw ArchiveError(ArchiveErrorCode::kCatalog, "catalog has several schema versions");
+  }
+  int version = versions.empty() ? 0 : versions.front();
+  if (version != 0 && version != kSchemaVersion) {
+    throw ArchiveError(ArchiveErrorCode::kCatalog,
+                       "catalog schema version " + std::to_string(version) +
+                           " is not the supported version " + std::to_string(kSchemaVersion));
+  }
+  for (const char* sql : {
+           "CREATE TABLE IF NOT EXISTS documents ("
+           " ord BIGSERIAL UNIQUE,"
+           " id TEXT COLLATE \"C\" PRIMARY KEY,"
+           " form_type TEXT COLLATE \"C\" NOT NULL,"
+           " document_id TEXT COLLATE \"C\" NOT NULL,"
+           " party_kind TEXT COLLATE \"C\" NOT NULL,"
+           " party_code TEXT COLLATE \"C\" NOT NULL,"
+           " party_name TEXT COLLATE \"C\" NOT NULL,"
+           " phase TEXT COLLATE \"C\" NOT NULL,"
+           " sha256 TEXT COLLATE \"C\" NOT NULL,"
+           " size BIGINT NOT NULL,"
+           " signers TEXT NOT NULL,"
+           " verdict TEXT COLLATE \"C\" NOT NULL,"
+           " stored_at TEXT COLLATE \"C\" NOT NULL,"
+           " supersedes TEXT COLLATE \"C\" NOT NULL DEFAULT '')",
+           "CREATE TABLE IF NOT EXISTS audit_log ("
+           " seq BIGINT PRIMARY KEY,"
+           " prev_hash TEXT COLLATE \"C\" NOT NULL,"
+           " time TEXT COLLATE \"C\" NOT NULL,"
+           " actor TEXT NOT NULL,"
+           " action TEXT COLLATE \"C\" NOT NULL,"
+           " record_id TEXT COLLATE \"C\" NOT NULL,"
+           " sha256 TEXT COLLATE \"C\" NOT NULL,"
+           " entry_hash TEXT COLLATE \"C\" NOT NULL)",
+           "CREATE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)",
+           "CREATE INDEX IF NOT EXISTS documents_order ON documents (stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_party ON documents (party_code, stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_form ON documents (form_type, stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_phase ON documents (phase, stored_at, id)",
+           "CREATE INDEX IF NOT EXISTS documents_kind_party"
+           " ON documents (party_kind, party_code, stored_at, ord)",
+           "CREATE UNIQUE INDEX IF NOT EXISTS documents_supersedes ON documents (supersedes)"
+           " WHERE supersedes <> ''",
+           "CREATE INDEX IF NOT EXISTS audit_record ON audit_log (record_id)",
+           "CREATE TABLE IF NOT EXISTS audit_tokens (seq BIGINT PRIMARY KEY, token TEXT NOT NULL)",
+           // Immutability, as SQLite's triggers: no UPDATE, DELETE or TRUNCATE, ever.
+           "CREATE OR REPLACE FUNCTION sealflow_refuse_change() RETURNS trigger"
+           " LANGUAGE plpgsql AS $$ BEGIN"
+           " RAISE EXCEPTION '% is immutable (archive records and the audit log are append-only)',"
+           " TG_TABLE_NAME; END $$",
+           "CREATE OR REPLACE TRIGGER documents_immutable BEFORE UPDATE OR DELETE ON documents"
+           " FOR EACH ROW EXECUTE FUNCTION sealflow_refuse_change()",
+           "CREATE OR REPLACE TRIGGER documents_no_truncate BEFORE TRUNCATE ON documents"
+           " FOR EACH STATEMENT EXECUTE FUNCTION sealflow_refuse_change()",
+           "CREATE OR REPLACE TRIGGER audit_immutable BEFORE UPDATE OR DELETE ON audit_log"
+           " FOR EACH ROW EXECUTE FUNCTION sealflow_refuse_change()",
+           "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_log"
+           " FOR EACH STATEMENT EXECUTE FUNCTION sealflow_refuse_change()",
+           "CREATE OR REPLACE TRIGGER audit_tokens_immutable BEFORE UPDATE OR DELETE ON"
+           " audit_tokens FOR EACH ROW EXECUTE FUNCTION sealflow_refuse_change()",
+           "CREATE OR REPLACE TRIGGER audit_tokens_no_truncate BEFORE TRUNCATE ON audit_tokens"
+           " FOR EACH STATEMENT EXECUTE FUNCTION sealflow_refuse_change()",
+       }) {
+    session << sql, now;
+  }
+  if (version == 0) {
+    session << "INSERT INTO schema_version (version) VALUES (" + std::to_string(kSchemaVersion) +
+                   ")",
+        now;
+  }
   transaction.Commit();
 }
 
@@ -315,10 +412,128 @@ class Catalog::ReaderLease {
   std::unique_ptr<Poco::Data::Session> session_;
 };
 
-Catalog::Catalog(std::string path, bool read_only) : path_(std::move(path)) {
-  std::call_once(register_once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
-  if (read_only && !std::filesystem::is_regular_file(path_)) {
-    throw ArchiveError(ArchiveErrorCode::kNotFound, "没有目录数据库 / no catalog at " + path_);
+std::string Dialect::operator()(const std::string& sql) const {
+  if (!postgres) return sql;
+  // '?' -> $1, $2 ... outside quoted literals (libpq numbers its parameters).
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted) {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      int hi = nibble(text[i + 1]);
+      int lo = nibble(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// Poco's PostgreSQL connector takes only libpq's key=value form: a postgresql:// URL
+// (RFC 3986, as libpq documents it) is turned into that; key=value strings pass unchanged.
+std::string PostgresKeyValues(const std::string& where) {
+  std::string rest;
+  for (const char* scheme : {"postgresql://", "postgres://"}) {
+    if (where.rfind(scheme, 0) == 0) rest = where.substr(std::string(scheme).size());
+  }
+  if (rest.empty() && where.find("://") == std::string::npos) return where;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string query;
+  if (std::size_t q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest.resize(q);
+  }
+  std::string path;
+  if (std::size_t slash = rest.find('/'); slash != std::string::npos) {
+    path = rest.substr(slash + 1);
+    rest.resize(slash);
+  }
+  if (std::size_t at = rest.rfind('@'); at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    std::size_t colon = userinfo.find(':');
+    pairs.emplace_back("user", PercentDecode(userinfo.substr(0, colon)));
+    if (colon != std::string::npos) {
+      pairs.emplace_back("password", PercentDecode(userinfo.substr(colon + 1)));
+    }
+  }
+  std::string host = rest;
+  std::string port;
+  if (!host.empty() && host.front() == '[') {  // [IPv6]:port
+    std::size_t close = host.find(']');
+    if (close != std::string::npos) {
+      if (close + 1 < host.size() && host[close + 1] == ':') port = host.substr(close + 2);
+      host = host.substr(1, close - 1);
+    }
+  } else if (std::size_t colon = host.rfind(':'); colon != std::string::npos) {
+    port = host.substr(colon + 1);
+    host.resize(colon);
+  }
+  if (!host.empty()) pairs.emplace_back("host", PercentDecode(host));
+  if (!port.empty()) pairs.emplace_back("port", port);
+  if (!path.empty()) pairs.emplace_back("dbname", PercentDecode(path));
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t amp = query.find('&', start);
+    std::string item = query.substr(start, amp == std::string::npos ? amp : amp - start);
+    std::size_t eq = item.find('=');
+    if (eq != std::string::npos) {
+      pairs.emplace_back(PercentDecode(item.substr(0, eq)), PercentDecode(item.substr(eq + 1)));
+    }
+    if (amp == std::string::npos) break;
+    start = amp + 1;
+  }
+  std::string out;
+  for (const auto& [key, value] : pairs) {
+    if (value.empty() || value.find_first_of(" '\\") != std::string::npos) {
+      throw ArchiveError(ArchiveErrorCode::kArgument,
+                         "连接串中的 " + key + " 不可为空或含空格、引号 / the catalog URL's " +
+                             key + " must be non-empty, without spaces, quotes or backslashes");
+    }
+    if (!out.empty()) out += ' ';
+    out += key + "=" + value;
+  }
+  return out;
+}
+
+}  // namespace
+
+Catalog::Catalog(std::string where, bool read_only) : where_(std::move(where)) {
+  dialect_.postgres = IsPostgresConnection(where_);
+  if (dialect_.postgres) where_ = PostgresKeyValues(where_);
+  std::call_once(register_once, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+  });
+  if (!dialect_.postgres && read_only && !std::filesystem::is_regular_file(where_)) {
+    throw ArchiveError(ArchiveErrorCode::kNotFound, "没有目录数据库 / no catalog at " + where_);
   }
   Catalogued("open catalog", [&] {
     if (read_only) {
@@ -327,21 +542,37 @@ Catalog::Catalog(std::string path, bool read_only) : path_(std::move(path)) {
       return;
     }
     writer_ = OpenSession();
-    CreateSchema(*writer_);
+    if (dialect_.postgres) {
+      CreateSchemaPostgres(*writer_);
+    } else {
+      CreateSchema(*writer_);
+    }
   });
 }
 
 Catalog::~Catalog() = default;
 
 std::unique_ptr<Poco::Data::Session> Catalog::OpenSession() const {
-  auto session = std::make_unique<Poco::Data::Session>("SQLite", path_);
+  if (dialect_.postgres) {
+    // synchronous_commit stays at the server's default (on): COMMIT returns once the WAL is
+    // flushed, which is what a 201 promises.
+    auto session = std::make_unique<Poco::Data::Session>("PostgreSQL", where_);
+    // libpq prints NOTICEs (e.g. "already exists, skipping") to stderr; keep warnings only.
+    *session << "SET client_min_messages TO warning", now;
+    return session;
+  }
+  auto session = std::make_unique<Poco::Data::Session>("SQLite", where_);
   std::string journal_mode;
   *session << "PRAGMA journal_mode=WAL", into(journal_mode), now;
   if (journal_mode != "wal") {
     throw ArchiveError(ArchiveErrorCode::kCatalog,
                        "catalog refused WAL journal mode (got " + journal_mode + ")");
   }
-  // FULL: a committed row survives power loss, matching the fsynced blob it points to.
+  // FULL: a committed row survives power loss, matching the fsynced blob it points to. In WAL
+  // mode NORMAL would fsync the WAL only at checkpoints, so a commit could be acknowledged and
+  // then lost; making it durable with explicit checkpoints would cost the WAL fsync plus a
+  // database fsync per group. FULL costs one WAL fsync per commit, and group commit shares
+  // that one fsync among every Put in the group.
   *session << "PRAGMA synchronous=FULL", now;
   int busy_timeout = 0;
   *session << "PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs), into(busy_timeout), now;
@@ -366,73 +597,156 @@ void Catalog::ReleaseReader(std::unique_ptr<Poco::Data::Session> session) const 
   if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(session));
 }
 
-AuditEntry Catalog::Insert(const DocumentRecord& record, const std::string& actor) {
+namespace {
+
+// Checks record.supersedes inside the write transaction, so no other write can interleave.
+void CheckSupersedes(Poco::Data::Session& session, const Dialect& sql,
+                     const DocumentRecord& record) {
+  if (record.supersedes.empty()) return;
+  std::vector<Poco::Tuple<std::string, std::string, std::string>> target;
+  session << sql("SELECT party_kind, party_code, form_type FROM documents WHERE id = ?"),
+      bind(record.supersedes), into(target), now;
+  if (target.empty()) {
+    throw ArchiveError(ArchiveErrorCode::kSupersedes,
+                       "被更正的记录不存在 / supersedes names no record: " + record.supersedes);
+  }
+  const auto& t = target.front();
+  if (t.get<0>() != record.party_kind || t.get<1>() != record.party_code ||
+      t.get<2>() != record.form_type) {
+    throw ArchiveError(ArchiveErrorCode::kSupersedes,
+                       "被更正的记录属于其他单位或表单类型 / record " + record.supersedes +
+                           " belongs to another party or form type (" + t.get<1>() + ", " +
+                           t.get<2>() + ")");
+  }
+  Poco::Int64 already = 0;
+  session << sql("SELECT COUNT(*) FROM documents WHERE supersedes = ?"), bind(record.supersedes),
+      into(already), now;
+  if (already != 0) {
+    throw ArchiveError(ArchiveErrorCode::kConflict,
+                       "该记录已被更正 / record " + record.supersedes +
+                           " is already superseded; correct the newest version");
+  }
+}
+
+// The error a failed request reports, as the component's exception type.
+std::exception_ptr AsCatalogError(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const ArchiveError&) {
+    return std::current_exception();
+  } catch (const Poco::Exception& e) {
+    return std::make_exception_ptr(
+        ArchiveError(ArchiveErrorCode::kCatalog, "insert catalog row: " + e.displayText()));
+  } catch (const std::exception& e) {
+    return std::make_exception_ptr(
+        ArchiveError(ArchiveErrorCode::kCatalog, std::string("insert catalog row: ") + e.what()));
+  }
+}
+
+}  // namespace
+
+std::vector<Catalog::InsertOutcome> Catalog::InsertGroup(
+    const std::vector<InsertRequest>& requests) {
   if (!writer_) {
     throw ArchiveError(ArchiveErrorCode::kArgument, "the store was opened read-only");
   }
   std::lock_guard<std::mutex> lock(write_mutex_);
-  return Catalogued("insert catalog row", [&] {
+  return Catalogued("commit catalog group", [&] {
     Poco::Data::Session& session = *writer_;
+    std::vector<InsertOutcome> outcomes(requests.size());
     Transaction transaction(session);
-    if (!record.supersedes.empty()) {
-      // Checked inside the write transaction: no other write can interleave.
-      std::vector<Poco::Tuple<std::string, std::string, std::string>> target;
-      session << "SELECT party_kind, party_code, form_type FROM documents WHERE id = ?",
-          bind(record.supersedes), into(target), now;
-      if (target.empty()) {
-        throw ArchiveError(ArchiveErrorCode::kSupersedes,
-                           "被更正的记录不存在 / supersedes names no record: " + record.supersedes);
-      }
-      const auto& t = target.front();
-      if (t.get<0>() != record.party_kind || t.get<1>() != record.party_code ||
-          t.get<2>() != record.form_type) {
-        throw ArchiveError(ArchiveErrorCode::kSupersedes,
-                           "被更正的记录属于其他单位或表单类型 / record " + record.supersedes +
-                               " belongs to another party or form type (" + t.get<1>() + ", " +
-                               t.get<2>() + ")");
-      }
-      Poco::Int64 already = 0;
-      session << "SELECT COUNT(*) FROM documents WHERE supersedes = ?", bind(record.supersedes),
-          into(already), now;
-      if (already != 0) {
-        throw ArchiveError(ArchiveErrorCode::kConflict,
-                           "该记录已被更正 / record " + record.supersedes +
-                               " is already superseded; correct the newest version");
-      }
+    if (dialect_.postgres) {
+      // Several processes may share a PostgreSQL catalog: one group at a time appends to the
+      // chain (readers are not blocked by this lock mode).
+      session << "LOCK TABLE audit_log IN EXCLUSIVE MODE", now;
     }
-    session << "INSERT INTO documents (" << kColumns
-            << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        bind(record.id), bind(record.form_type), bind(record.document_id), bind(record.party_kind),
-        bind(record.party_code), bind(record.party_name),
-        bind(std::string(PhaseName(record.phase))), bind(record.sha256),
-        bind(static_cast<Poco::Int64>(record.size)), bind(SignersToJson(record.signers)),
-        bind(record.verdict), bind(record.stored_at), bind(record.supersedes), now;
-
+    // The head is read once per group and carried in memory: the single writer is the only one
+    // appending, so the chain stays strictly ordered (request order within the group).
     std::vector<Poco::Tuple<Poco::Int64, std::string>> head;
     session << "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1", into(head), now;
-    AuditEntry entry;
-    entry.seq = head.empty() ? 1 : static_cast<std::uint64_t>(head.front().get<0>()) + 1;
-    entry.prev_hash = head.empty() ? AuditGenesisHash() : head.front().get<1>();
-    entry.time = record.stored_at;
-    entry.actor = actor.empty() ? "system" : actor;
-    entry.action = "ingest";
-    entry.record_id = record.id;
-    entry.sha256 = record.sha256;
-    entry.entry_hash = AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry));
-    session << "INSERT INTO audit_log (" << kAuditColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        bind(static_cast<Poco::Int64>(entry.seq)), bind(entry.prev_hash), bind(entry.time),
-        bind(entry.actor), bind(entry.action), bind(entry.record_id), bind(entry.sha256),
-        bind(entry.entry_hash), now;
+    std::uint64_t seq = head.empty() ? 0 : static_cast<std::uint64_t>(head.front().get<0>());
+    std::string prev = head.empty() ? AuditGenesisHash() : head.front().get<1>();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      session << "SAVEPOINT put", now;
+      try {
+        if (requests[i].record == nullptr) {
+          const InsertRequest& stamp = requests[i];
+          AuditEntry entry;
+          entry.seq = seq + 1;
+          entry.prev_hash = prev;
+          entry.time = stamp.time;
+          entry.actor = stamp.actor.empty() ? "system" : stamp.actor;
+          entry.action = "timestamp";
+          entry.record_id = "head:" + std::to_string(stamp.head_seq);
+          entry.sha256 = stamp.head_hash;
+          entry.entry_hash = AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry));
+          session << dialect_("INSERT INTO audit_log (" + kAuditColumns +
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+              bind(static_cast<Poco::Int64>(entry.seq)), bind(entry.prev_hash), bind(entry.time),
+              bind(entry.actor), bind(entry.action), bind(entry.record_id), bind(entry.sha256),
+              bind(entry.entry_hash), now;
+          session << dialect_("INSERT INTO audit_tokens (seq, token) VALUES (?, ?)"),
+              bind(static_cast<Poco::Int64>(entry.seq)), bind(HexEncode(stamp.token)), now;
+          session << "RELEASE SAVEPOINT put", now;
+          seq = entry.seq;
+          prev = entry.entry_hash;
+          outcomes[i].entry = std::move(entry);
+          continue;
+        }
+        const DocumentRecord& record = *requests[i].record;
+        CheckSupersedes(session, dialect_, record);
+        session << dialect_("INSERT INTO documents (" + kColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            bind(record.id), bind(record.form_type), bind(record.document_id),
+            bind(record.party_kind), bind(record.party_code), bind(record.party_name),
+            bind(std::string(PhaseName(record.phase))), bind(record.sha256),
+            bind(static_cast<Poco::Int64>(record.size)), bind(SignersToJson(record.signers)),
+            bind(record.verdict), bind(record.stored_at), bind(record.supersedes), now;
+        AuditEntry entry;
+        entry.seq = seq + 1;
+        entry.prev_hash = prev;
+        entry.time = record.stored_at;
+        entry.actor = requests[i].actor.empty() ? "system" : requests[i].actor;
+        entry.action = "ingest";
+        entry.record_id = record.id;
+        entry.sha256 = record.sha256;
+        entry.entry_hash = AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry));
+        session << dialect_("INSERT INTO audit_log (" + kAuditColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+            bind(static_cast<Poco::Int64>(entry.seq)), bind(entry.prev_hash), bind(entry.time),
+            bind(entry.actor), bind(entry.action), bind(entry.record_id), bind(entry.sha256),
+            bind(entry.entry_hash), now;
+        session << "RELEASE SAVEPOINT put", now;
+        seq = entry.seq;
+        prev = entry.entry_hash;
+        outcomes[i].entry = std::move(entry);
+      } catch (...) {
+        outcomes[i].error = AsCatalogError(std::current_exception());
+        // Undo only this request; the transaction and the others in it carry on.
+        session << "ROLLBACK TO SAVEPOINT put", now;
+        session << "RELEASE SAVEPOINT put", now;
+      }
+    }
     transaction.Commit();
-    return entry;
+    return outcomes;
   });
+}
+
+AuditEntry Catalog::Insert(const DocumentRecord& record, const std::string& actor) {
+  InsertRequest request;
+  request.record = &record;
+  request.actor = actor;
+  std::vector<InsertOutcome> outcomes = InsertGroup({request});
+  if (outcomes.front().error) std::rethrow_exception(outcomes.front().error);
+  return outcomes.front().entry;
 }
 
 std::optional<DocumentRecord> Catalog::Get(const std::string& id) const {
   return Catalogued("read catalog row", [&]() -> std::optional<DocumentRecord> {
     ReaderLease session(*this);
     std::vector<Row> rows;
-    *session << "SELECT " << kColumns << " FROM documents WHERE id = ?", bind(id), into(rows), now;
+    *session << dialect_("SELECT " + kColumns + " FROM documents WHERE id = ?"), bind(id),
+        into(rows), now;
     if (rows.empty()) return std::nullopt;
     return FromRow(rows.front());
   });
@@ -451,7 +765,8 @@ std::uint64_t Catalog::CountReferences(const std::string& sha256) const {
   return Catalogued("count blob references", [&] {
     ReaderLease session(*this);
     Poco::Int64 count = 0;
-    *session << "SELECT COUNT(*) FROM documents WHERE sha256 = ?", bind(sha256), into(count), now;
+    *session << dialect_("SELECT COUNT(*) FROM documents WHERE sha256 = ?"), bind(sha256),
+        into(count), now;
     return static_cast<std::uint64_t>(count);
   });
 }
@@ -470,11 +785,12 @@ std::vector<DocumentRecord> Catalog::ListParty(const std::string& kind,
   return Catalogued("list party records", [&] {
     ReaderLease session(*this);
     std::vector<Row> rows;
-    *session << "SELECT "
-             << kColumns
-             // rowid: insertion order (rows are never deleted), so records stored within the
-             // same second keep their ingest order.
-             << " FROM documents WHERE party_kind = ? AND party_code = ? ORDER BY stored_at, rowid",
+    // The insertion order (SQLite's rowid, PostgreSQL's ord; rows are never deleted), so
+    // records stored within the same second keep their ingest order.
+    *session << dialect_("SELECT " + kColumns +
+                         " FROM documents WHERE party_kind = ? AND party_code = ? ORDER BY "
+                         "stored_at, " +
+                         dialect_.InsertOrder()),
         bind(kind), bind(code), into(rows), now;
     std::vector<DocumentRecord> records;
     records.reserve(rows.size());
@@ -487,7 +803,7 @@ std::optional<DocumentRecord> Catalog::SupersededBy(const std::string& id) const
   return Catalogued("read superseding row", [&]() -> std::optional<DocumentRecord> {
     ReaderLease session(*this);
     std::vector<Row> rows;
-    *session << "SELECT " << kColumns << " FROM documents WHERE supersedes = ?", bind(id),
+    *session << dialect_("SELECT " + kColumns + " FROM documents WHERE supersedes = ?"), bind(id),
         into(rows), now;
     if (rows.empty()) return std::nullopt;
     return FromRow(rows.front());
@@ -526,8 +842,8 @@ SearchPage Catalog::Search(const SearchQuery& query) const {
     std::vector<Row> rows;
     // One row more than asked tells whether another page follows.
     Poco::Data::Statement statement(*session);
-    statement << "SELECT " << kColumns << " FROM documents" << where
-              << " ORDER BY stored_at, id LIMIT " << std::to_string(query.limit + 1);
+    statement << dialect_("SELECT " + kColumns + " FROM documents" + where +
+                          " ORDER BY stored_at, id LIMIT " + std::to_string(query.limit + 1));
     for (const std::string& param : params) statement, bind(param);
     statement, into(rows);
     statement.execute();
@@ -546,11 +862,20 @@ SearchPage Catalog::Search(const SearchQuery& query) const {
 std::vector<Party> Catalog::Parties(const std::string& kind) const {
   return Catalogued("list parties", [&] {
     ReaderLease session(*this);
-    std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> rows;
-    // SQLite returns the bare column (party_name) from the row holding the MAX.
-    *session << "SELECT party_code, party_name, MAX(rowid) FROM documents"
-                " WHERE party_kind = ? GROUP BY party_code ORDER BY party_code",
-        bind(kind), into(rows), now;
+    std::vector<Poco::Tuple<std::string, std::string>> rows;
+    if (dialect_.postgres) {
+      *session << dialect_(
+          "SELECT DISTINCT ON (party_code) party_code, party_name FROM documents"
+          " WHERE party_kind = ? ORDER BY party_code, ord DESC"),
+          bind(kind), into(rows), now;
+    } else {
+      // SQLite returns the bare column (party_name) from the row holding the MAX.
+      std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> with_max;
+      *session << "SELECT party_code, party_name, MAX(rowid) FROM documents"
+                  " WHERE party_kind = ? GROUP BY party_code ORDER BY party_code",
+          bind(kind), into(with_max), now;
+      for (const auto& row : with_max) rows.emplace_back(row.get<0>(), row.get<1>());
+    }
     std::vector<Party> parties;
     for (const auto& row : rows) parties.push_back(Party{row.get<0>(), row.get<1>()});
     return parties;
@@ -566,9 +891,10 @@ void Catalog::ForEachAuditEntry(std::uint64_t from_seq, std::uint64_t to_seq,
     std::vector<AuditRow> rows = Catalogued("read audit log", [&] {
       ReaderLease session(*this);
       std::vector<AuditRow> batch;
-      *session << "SELECT " << kAuditColumns
-               << " FROM audit_log WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
-          bind(next), bind(last), bind(kBatch), into(batch), now;
+      *session << dialect_("SELECT " + kAuditColumns +
+                           " FROM audit_log WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT " +
+                           std::to_string(kBatch)),
+          bind(next), bind(last), into(batch), now;
       return batch;
     });
     for (const AuditRow& row : rows) fn(FromAuditRow(row));
@@ -583,8 +909,8 @@ std::vector<AuditEntry> Catalog::AuditEntriesFor(const std::vector<std::string>&
     std::vector<AuditEntry> entries;
     for (const std::string& id : ids) {
       std::vector<AuditRow> rows;
-      *session << "SELECT " << kAuditColumns << " FROM audit_log WHERE record_id = ?", bind(id),
-          into(rows), now;
+      *session << dialect_("SELECT " + kAuditColumns + " FROM audit_log WHERE record_id = ?"),
+          bind(id), into(rows), now;
       for (const AuditRow& row : rows) entries.push_back(FromAuditRow(row));
     }
     std::sort(entries.begin(), entries.end(),
@@ -597,10 +923,26 @@ std::optional<AuditEntry> Catalog::AuditHead() const {
   return Catalogued("read audit head", [&]() -> std::optional<AuditEntry> {
     ReaderLease session(*this);
     std::vector<AuditRow> rows;
-    *session << "SELECT " << kAuditColumns << " FROM audit_log ORDER BY seq DESC LIMIT 1",
-        into(rows), now;
+    *session << "SELECT " + kAuditColumns + " FROM audit_log ORDER BY seq DESC LIMIT 1", into(rows),
+        now;
     if (rows.empty()) return std::nullopt;
     return FromAuditRow(rows.front());
+  });
+}
+
+std::string Catalog::AuditToken(std::uint64_t seq) const {
+  return Catalogued("read audit token", [&] {
+    ReaderLease session(*this);
+    std::vector<std::string> hex;
+    *session << dialect_("SELECT token FROM audit_tokens WHERE seq = ?"),
+        bind(static_cast<Poco::Int64>(seq)), into(hex), now;
+    if (hex.empty() || hex.front().size() % 2 != 0 || !IsHex(hex.front())) return std::string();
+    std::string der;
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    for (std::size_t i = 0; i < hex.front().size(); i += 2) {
+      der.push_back(static_cast<char>(nibble(hex.front()[i]) * 16 + nibble(hex.front()[i + 1])));
+    }
+    return der;
   });
 }
 
@@ -653,9 +995,11 @@ void Catalog::ForEachBlob(const std::function<void(const std::string&, std::uint
     std::vector<Poco::Tuple<std::string, Poco::Int64>> rows = Catalogued("list blobs", [&] {
       ReaderLease session(*this);
       std::vector<Poco::Tuple<std::string, Poco::Int64>> batch;
-      *session << "SELECT sha256, MAX(size) FROM documents WHERE sha256 > ?"
-                  " GROUP BY sha256 ORDER BY sha256 LIMIT ?",
-          bind(after), bind(kBatch), into(batch), now;
+      *session << dialect_(
+          "SELECT sha256, MAX(size) FROM documents WHERE sha256 > ?"
+          " GROUP BY sha256 ORDER BY sha256 LIMIT " +
+          std::to_string(kBatch)),
+          bind(after), into(batch), now;
       return batch;
     });
     for (const auto& row : rows) {
@@ -671,8 +1015,8 @@ std::pair<std::uint64_t, std::uint64_t> Catalog::BlobTotals() const {
     ReaderLease session(*this);
     Poco::Int64 count = 0;
     Poco::Int64 bytes = 0;
-    *session << "SELECT COUNT(*), COALESCE(SUM(s), 0) FROM"
-                " (SELECT MAX(size) AS s FROM documents GROUP BY sha256)",
+    *session << "SELECT COUNT(*), CAST(COALESCE(SUM(s), 0) AS BIGINT) FROM"
+                " (SELECT MAX(size) AS s FROM documents GROUP BY sha256) AS b",
         into(count), into(bytes), now;
     return std::make_pair(static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(bytes));
   });

@@ -2,6 +2,16 @@
 // DocumentStore: the blob folder and the catalog kept consistent. The order of a Put is what
 // makes a crash harmless: blob first (durably), catalog row last, so the worst a crash leaves is
 // a blob without a row, which the next Open() sweeps.
+//
+// Group commit. Durability costs fsyncs, and fsyncs are the ingest's bottleneck. Each Put writes
+// its blob, renames it into place and fsyncs the file and its folder in its own thread, so many
+// are in flight at once and the filesystem folds concurrent fsyncs into shared journal commits.
+// Then it queues for the one writer thread, which takes every Put queued while it was busy and
+// commits all their rows and audit entries in one transaction (SQLite WAL with
+// synchronous=FULL: one WAL fsync for the whole group; PostgreSQL: one commit flush). A row is
+// committed only after its blob and folder are durable, so a crash leaves at worst blobs
+// without rows, which Open() sweeps. Under load the group grows by itself; alone, a Put is a
+// group of one.
 #include "archive/store.h"
 
 #include <Poco/Exception.h>
@@ -9,14 +19,18 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "archive/error.h"
@@ -91,7 +105,22 @@ class DocumentStoreImpl final : public DocumentStore {
         options_(options),
         catalog_(std::move(catalog)),
         blobs_(std::move(blobs)),
-        swept_(swept) {}
+        swept_(swept) {
+    if (options_.max_group == 0) options_.max_group = 1;
+    if (!options_.read_only) writer_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~DocumentStoreImpl() override {
+    {
+      std::lock_guard<std::mutex> lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  DocumentStoreImpl(const DocumentStoreImpl&) = delete;
+  DocumentStoreImpl& operator=(const DocumentStoreImpl&) = delete;
 
   DocumentRecord Put(std::string_view bytes, const NewDocument& meta) override {
     if (options_.read_only) {
@@ -121,10 +150,20 @@ class DocumentStoreImpl final : public DocumentStore {
     ClaimBlob(record.sha256);
     try {
       if (!blobs_.Has(record.sha256, record.size)) {
-        blobs_.WriteDurably(record.sha256, bytes, internal::RandomHex(16));
+        blobs_.Place(record.sha256, bytes, internal::RandomHex(16));
+      } else {
+        // Perhaps placed by a concurrent Put still on its way to its own fsync.
+        blobs_.SyncExisting(record.sha256);
       }
+      // In this thread, concurrently with the other Puts: the filesystem merges concurrent
+      // fsyncs into shared journal commits, which a single writer fsyncing folders one after
+      // the other cannot do (measured: ~1.6x the Puts/s with 32 threads on ext4).
+      blobs_.SyncFolderOf(record.sha256);
       if (options_.after_blob_written) options_.after_blob_written();
-      catalog_->Insert(record, meta.actor);
+      Catalog::InsertRequest request;
+      request.record = &record;
+      request.actor = meta.actor;
+      Commit(std::move(request));
     } catch (...) {
       ArchiveError error = AsArchiveError(std::current_exception());
       try {
@@ -169,6 +208,13 @@ class DocumentStoreImpl final : public DocumentStore {
 
   std::uint64_t SweptAtOpen() const override { return swept_; }
 
+  WriteStats Stats() const override {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    WriteStats stats = stats_;
+    stats.queued = queue_.size();
+    return stats;
+  }
+
   std::vector<DocumentRecord> ListParty(const std::string& party_kind,
                                         const std::string& party_code) const override {
     return catalog_->ListParty(party_kind, party_code);
@@ -194,6 +240,30 @@ class DocumentStoreImpl final : public DocumentStore {
   }
 
   std::optional<AuditEntry> AuditHead() const override { return catalog_->AuditHead(); }
+
+  std::optional<AuditEntry> TimestampAuditHead(const AuditTimestampFn& timestamp,
+                                               const std::string& actor) override {
+    if (options_.read_only) {
+      throw ArchiveError(ArchiveErrorCode::kArgument, "the store was opened read-only");
+    }
+    std::optional<AuditEntry> head = catalog_->AuditHead();
+    if (!head || head->action == "timestamp") return std::nullopt;  // nothing new to cover
+    // The TSA is asked outside every lock (it may be remote); the entry then names the head it
+    // covers, wherever the chain has got to meanwhile.
+    std::string token = timestamp(head->entry_hash);
+    if (token.empty()) throw ArchiveError(ArchiveErrorCode::kArgument, "empty timestamp token");
+    Catalog::InsertRequest request;
+    request.actor = actor;
+    request.time = IsoUtc(options_.clock());
+    request.head_seq = head->seq;
+    request.head_hash = head->entry_hash;
+    request.token = std::move(token);
+    return Commit(std::move(request));
+  }
+
+  std::string AuditTimestampToken(std::uint64_t seq) const override {
+    return catalog_->AuditToken(seq);
+  }
 
   AuditCheck VerifyAudit() const override {
     AuditCheck check;
@@ -268,6 +338,69 @@ class DocumentStoreImpl final : public DocumentStore {
   }
 
  private:
+  // One Put waiting for the writer. Lives on the Put's stack; guarded by queue_mutex_.
+  struct Pending {
+    Catalog::InsertRequest request;
+    AuditEntry entry;  // set when committed
+    bool done = false;
+    std::exception_ptr error;
+    std::condition_variable cv;
+  };
+
+  // Queues the request for the writer and waits until its group is committed (or refused).
+  AuditEntry Commit(Catalog::InsertRequest request) {
+    Pending pending;
+    pending.request = std::move(request);
+    std::unique_lock<std::mutex> lock(queue_mutex_);
+    if (stopping_) throw ArchiveError(ArchiveErrorCode::kIo, "the store is closing");
+    queue_.push_back(&pending);
+    queue_cv_.notify_one();
+    pending.cv.wait(lock, [&pending] { return pending.done; });
+    if (pending.error) std::rethrow_exception(pending.error);
+    return pending.entry;
+  }
+
+  void WriterLoop() {
+    std::unique_lock<std::mutex> lock(queue_mutex_);
+    for (;;) {
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nobody is waiting
+      std::vector<Pending*> group;
+      while (!queue_.empty() && group.size() < options_.max_group) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      lock.unlock();
+      CommitGroup(group);
+      lock.lock();
+      stats_.puts += group.size();
+      stats_.groups += 1;
+      stats_.max_group = std::max<std::uint64_t>(stats_.max_group, group.size());
+      for (Pending* pending : group) {
+        pending->done = true;
+        pending->cv.notify_one();
+      }
+    }
+  }
+
+  // Runs in the writer thread without queue_mutex_. Sets each Pending's error (never throws).
+  void CommitGroup(const std::vector<Pending*>& group) {
+    try {
+      if (options_.before_group_commit) options_.before_group_commit(group.size());
+      std::vector<Catalog::InsertRequest> requests;
+      requests.reserve(group.size());
+      for (const Pending* pending : group) requests.push_back(pending->request);
+      std::vector<Catalog::InsertOutcome> outcomes = catalog_->InsertGroup(requests);
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        group[i]->error = outcomes[i].error;
+        group[i]->entry = std::move(outcomes[i].entry);
+      }
+    } catch (...) {
+      std::exception_ptr error = std::current_exception();
+      for (Pending* pending : group) pending->error = error;
+    }
+  }
+
   void ClaimBlob(const std::string& sha256) {
     std::lock_guard<std::mutex> lock(claims_mutex_);
     ++claims_[sha256];
@@ -293,7 +426,28 @@ class DocumentStoreImpl final : public DocumentStore {
   std::uint64_t swept_;
   std::mutex claims_mutex_;
   std::map<std::string, int> claims_;  // guarded by claims_mutex_
+
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;  // the writer waits for work or stopping_
+  std::deque<Pending*> queue_;        // guarded by queue_mutex_
+  bool stopping_ = false;             // guarded by queue_mutex_
+  WriteStats stats_;                  // guarded by queue_mutex_
+  std::thread writer_;                // last: started once everything above exists
 };
+
+// The SQLite file in the data directory, or the PostgreSQL connection the options name.
+std::string CatalogLocation(const StoreOptions& options) {
+  if (options.catalog.empty()) return options.data_dir + "/catalog.db";
+  const std::string& c = options.catalog;
+  if (c.rfind("postgresql://", 0) == 0 || c.rfind("postgres://", 0) == 0 ||
+      c.find('=') != std::string::npos) {
+    return c;
+  }
+  throw ArchiveError(ArchiveErrorCode::kArgument,
+                     "目录须为 postgresql:// 地址或 key=value 连接串 / the catalog must be a "
+                     "postgresql:// URL or a libpq key=value string (empty = SQLite in the data "
+                     "directory)");
+}
 
 }  // namespace
 
@@ -309,7 +463,7 @@ std::unique_ptr<DocumentStore> DocumentStore::Open(const StoreOptions& options) 
         throw ArchiveError(ArchiveErrorCode::kNotFound,
                            "不是存档目录 / not an archive data directory: " + options.data_dir);
       }
-      auto catalog = std::make_unique<Catalog>(options.data_dir + "/catalog.db", true);
+      auto catalog = std::make_unique<Catalog>(CatalogLocation(options), true);
       return std::make_unique<DocumentStoreImpl>(options, nullptr, std::move(catalog),
                                                  BlobFolder(options.data_dir + "/blobs"), 0);
     }
@@ -320,7 +474,7 @@ std::unique_ptr<DocumentStore> DocumentStore::Open(const StoreOptions& options) 
     }
     auto lock = std::make_unique<DataDirLock>(options.data_dir);
     BlobFolder blobs(options.data_dir + "/blobs");
-    auto catalog = std::make_unique<Catalog>(options.data_dir + "/catalog.db", false);
+    auto catalog = std::make_unique<Catalog>(CatalogLocation(options), false);
     // Nothing else uses the folder yet: leftovers are from an interrupted earlier process.
     blobs.ClearTemporary();
     std::uint64_t swept = blobs.Sweep(catalog->AllBlobs());

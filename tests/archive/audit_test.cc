@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "archive/error.h"
 #include "archive/store.h"
+#include "backend.h"
 #include "support/test_support.h"
 
 namespace sealflow::archive {
@@ -18,7 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace Poco::Data::Keywords;
+using sealflow::testing::CatalogBackend;
+using sealflow::testing::CatalogBackendName;
 using sealflow::testing::FixedNow;
+using sealflow::testing::PgDatabase;
 using sealflow::testing::TempDir;
 
 NewDocument Meta(const std::string& code, const std::string& form_type, Phase phase,
@@ -36,11 +42,18 @@ NewDocument Meta(const std::string& code, const std::string& form_type, Phase ph
   return meta;
 }
 
-class AuditTest : public ::testing::Test {
+// Every audit test runs against both catalog backends.
+class AuditTest : public ::testing::TestWithParam<CatalogBackend> {
  protected:
+  bool postgres() const { return GetParam() == CatalogBackend::kPostgreSQL; }
+
   StoreOptions Options() {
     StoreOptions options;
     options.data_dir = dir_.File("data");
+    if (postgres()) {
+      if (!pg_) pg_ = std::make_unique<PgDatabase>();
+      options.catalog = pg_->url();
+    }
     // One second per call, so stored_at orders records and ids are predictable.
     options.clock = [this] { return FixedNow() + std::chrono::seconds(tick_++); };
     options.id_source = [this] {
@@ -51,19 +64,40 @@ class AuditTest : public ::testing::Test {
     return options;
   }
 
-  // Runs SQL on the catalog directly, as someone with file access could.
+  // Runs SQL on the catalog directly, as someone with file (or superuser) access could. Throws
+  // if the catalog refuses it.
   void Sql(const std::string& sql) {
+    if (postgres()) {
+      if (!pg_->Sql(sql)) throw std::runtime_error("refused: " + sql);
+      return;
+    }
     Poco::Data::SQLite::Connector::registerConnector();
     Poco::Data::Session session("SQLite", dir_.File("data/catalog.db"));
     session << sql, now;
   }
 
+  // Someone with that access drops the guard against UPDATE and DELETE on a table.
+  void DropGuard(const std::string& table) {
+    if (postgres()) {
+      Sql("ALTER TABLE " + table + " DISABLE TRIGGER USER");
+      return;
+    }
+    const std::string prefix = table == "audit_log" ? "audit" : table;
+    Sql("DROP TRIGGER " + prefix + "_immutable_update");
+    Sql("DROP TRIGGER " + prefix + "_immutable_delete");
+  }
+
   TempDir dir_;
+  std::unique_ptr<PgDatabase> pg_;
   int tick_ = 0;
   int next_id_ = 1;
 };
 
-TEST_F(AuditTest, EveryPutAppendsAChainedEntry) {
+INSTANTIATE_TEST_SUITE_P(Backends, AuditTest,
+                         ::testing::Values(CatalogBackend::kSQLite, CatalogBackend::kPostgreSQL),
+                         CatalogBackendName);
+
+TEST_P(AuditTest, EveryPutAppendsAChainedEntry) {
   auto store = DocumentStore::Open(Options());
   EXPECT_FALSE(store->AuditHead().has_value());
   DocumentRecord a = store->Put("doc a", Meta("C1", "diagnostic-report", Phase::kBefore));
@@ -90,7 +124,7 @@ TEST_F(AuditTest, EveryPutAppendsAChainedEntry) {
 }
 
 // The canonical encoding is fixed: a change to it would orphan every archived chain.
-TEST_F(AuditTest, CanonicalEncodingIsStable) {
+TEST_P(AuditTest, CanonicalEncodingIsStable) {
   AuditEntry entry;
   entry.time = "2026-03-01T08:00:00Z";
   entry.actor = "a";
@@ -112,7 +146,7 @@ TEST_F(AuditTest, CanonicalEncodingIsStable) {
   EXPECT_EQ(AuditEntryHash(1, AuditGenesisHash(), content), expected_entry);
 }
 
-TEST_F(AuditTest, CatalogRefusesUpdateAndDelete) {
+TEST_P(AuditTest, CatalogRefusesUpdateAndDelete) {
   {
     auto store = DocumentStore::Open(Options());
     store->Put("doc a", Meta("C1", "diagnostic-report", Phase::kBefore));
@@ -121,12 +155,16 @@ TEST_F(AuditTest, CatalogRefusesUpdateAndDelete) {
   EXPECT_ANY_THROW(Sql("DELETE FROM documents"));
   EXPECT_ANY_THROW(Sql("UPDATE audit_log SET actor = 'x'"));
   EXPECT_ANY_THROW(Sql("DELETE FROM audit_log"));
+  if (postgres()) {
+    EXPECT_ANY_THROW(Sql("TRUNCATE documents"));
+    EXPECT_ANY_THROW(Sql("TRUNCATE audit_log"));
+  }
   auto store = DocumentStore::Open(Options());
   EXPECT_EQ(store->Count(), 1u);
   EXPECT_TRUE(store->VerifyAudit().ok);
 }
 
-TEST_F(AuditTest, TamperedRowIsCaughtWithItsSeq) {
+TEST_P(AuditTest, TamperedRowIsCaughtWithItsSeq) {
   {
     auto store = DocumentStore::Open(Options());
     for (int i = 0; i < 5; ++i) {
@@ -134,7 +172,7 @@ TEST_F(AuditTest, TamperedRowIsCaughtWithItsSeq) {
     }
   }
   // Someone with the database file drops the guard and rewrites history.
-  Sql("DROP TRIGGER audit_immutable_update");
+  DropGuard("audit_log");
   Sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
   auto store = DocumentStore::Open(Options());
   AuditCheck check = store->VerifyAudit();
@@ -142,13 +180,13 @@ TEST_F(AuditTest, TamperedRowIsCaughtWithItsSeq) {
   EXPECT_EQ(check.first_broken_seq, 3u) << ::testing::PrintToString(check.findings);
 }
 
-TEST_F(AuditTest, ReplacedDocumentHashIsCaught) {
+TEST_P(AuditTest, ReplacedDocumentHashIsCaught) {
   {
     auto store = DocumentStore::Open(Options());
     store->Put("doc 1", Meta("C1", "progress-report", Phase::kDuring));
     store->Put("doc 2", Meta("C1", "progress-report", Phase::kDuring));
   }
-  Sql("DROP TRIGGER documents_immutable_update");
+  DropGuard("documents");
   Sql("UPDATE documents SET sha256 = '" + std::string(64, 'f') + "' WHERE id = 'rec-0002'");
   auto store = DocumentStore::Open(Options());
   AuditCheck check = store->VerifyAudit();
@@ -156,12 +194,12 @@ TEST_F(AuditTest, ReplacedDocumentHashIsCaught) {
   EXPECT_EQ(check.first_broken_seq, 2u);
 }
 
-TEST_F(AuditTest, DeletedEntryIsAGap) {
+TEST_P(AuditTest, DeletedEntryIsAGap) {
   {
     auto store = DocumentStore::Open(Options());
     for (int i = 0; i < 3; ++i) store->Put("d" + std::to_string(i), Meta("C1", "x", Phase::kAfter));
   }
-  Sql("DROP TRIGGER audit_immutable_delete");
+  DropGuard("audit_log");
   Sql("DELETE FROM audit_log WHERE seq = 2");
   auto store = DocumentStore::Open(Options());
   AuditCheck check = store->VerifyAudit();
@@ -169,7 +207,8 @@ TEST_F(AuditTest, DeletedEntryIsAGap) {
   EXPECT_EQ(check.first_broken_seq, 2u);
 }
 
-TEST_F(AuditTest, SchemaOneCatalogIsMigratedWithAuditEntries) {
+TEST_P(AuditTest, SchemaOneCatalogIsMigratedWithAuditEntries) {
+  if (postgres()) GTEST_SKIP() << "schema 1 only ever existed in SQLite";
   fs::create_directories(dir_.File("data/blobs"));
   Sql("CREATE TABLE schema_version (version INTEGER NOT NULL)");
   Sql("INSERT INTO schema_version VALUES (1)");
@@ -187,7 +226,7 @@ TEST_F(AuditTest, SchemaOneCatalogIsMigratedWithAuditEntries) {
   EXPECT_EQ(store->Get("old")->supersedes, "");
 }
 
-TEST_F(AuditTest, SupersedesMustNameSamePartyAndFormTypeOnce) {
+TEST_P(AuditTest, SupersedesMustNameSamePartyAndFormTypeOnce) {
   auto store = DocumentStore::Open(Options());
   DocumentRecord plan = store->Put("plan v1", Meta("C1", "transformation-plan", Phase::kBefore));
   DocumentRecord other = store->Put("other", Meta("C2", "transformation-plan", Phase::kBefore));
@@ -223,7 +262,7 @@ TEST_F(AuditTest, SupersedesMustNameSamePartyAndFormTypeOnce) {
   EXPECT_TRUE(store->VerifyAudit().ok);
 }
 
-TEST_F(AuditTest, SearchPagesAreStableAndComplete) {
+TEST_P(AuditTest, SearchPagesAreStableAndComplete) {
   auto store = DocumentStore::Open(Options());
   for (int i = 0; i < 25; ++i) {
     store->Put("doc " + std::to_string(i),
@@ -289,7 +328,7 @@ TEST_F(AuditTest, SearchPagesAreStableAndComplete) {
   EXPECT_THROW(store->Search(bad_date), ArchiveError);
 }
 
-TEST_F(AuditTest, PartiesListsEnterprisesByCode) {
+TEST_P(AuditTest, PartiesListsEnterprisesByCode) {
   auto store = DocumentStore::Open(Options());
   store->Put("a", Meta("C2", "contract", Phase::kDuring, "乙"));
   store->Put("b", Meta("C1", "contract", Phase::kDuring, "甲旧名"));
@@ -302,7 +341,7 @@ TEST_F(AuditTest, PartiesListsEnterprisesByCode) {
   EXPECT_TRUE(store->Parties("provider").empty());
 }
 
-TEST_F(AuditTest, FixityFindsCorruptAndMissingBlobs) {
+TEST_P(AuditTest, FixityFindsCorruptAndMissingBlobs) {
   auto store = DocumentStore::Open(Options());
   DocumentRecord a = store->Put("document a", Meta("C1", "x", Phase::kAfter));
   DocumentRecord b = store->Put("document b", Meta("C1", "x", Phase::kAfter));
@@ -324,7 +363,7 @@ TEST_F(AuditTest, FixityFindsCorruptAndMissingBlobs) {
   EXPECT_EQ(bad.missing, std::vector<std::string>{b.sha256});
 }
 
-TEST_F(AuditTest, ReadOnlyStoreReadsBesideTheWriterAndRefusesPuts) {
+TEST_P(AuditTest, ReadOnlyStoreReadsBesideTheWriterAndRefusesPuts) {
   auto writer = DocumentStore::Open(Options());
   writer->Put("doc", Meta("C1", "x", Phase::kAfter));
   StoreOptions options = Options();

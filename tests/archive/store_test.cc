@@ -5,20 +5,26 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "archive/error.h"
+#include "backend.h"
 #include "support/test_support.h"
 
 namespace sealflow::archive {
 namespace {
 
 namespace fs = std::filesystem;
+using sealflow::testing::CatalogBackend;
+using sealflow::testing::CatalogBackendName;
 using sealflow::testing::FixedNow;
+using sealflow::testing::PgDatabase;
 using sealflow::testing::TempDir;
 
 constexpr const char* kDocumentOne = "%PDF-1.7 test document one\n";
@@ -39,29 +45,41 @@ NewDocument SampleMeta() {
   return meta;
 }
 
-class StoreTest : public ::testing::Test {
+// Every store test runs against both catalog backends.
+class StoreTest : public ::testing::TestWithParam<CatalogBackend> {
  protected:
-  StoreOptions Options() const {
+  StoreOptions Options() {
     StoreOptions options;
     options.data_dir = dir_.File("data");
     options.clock = FixedNow;
+    if (GetParam() == CatalogBackend::kPostgreSQL) {
+      if (!pg_) pg_ = std::make_unique<PgDatabase>();
+      options.catalog = pg_->url();
+    }
     return options;
   }
   std::string BlobsDir() const { return dir_.File("data/blobs"); }
 
   TempDir dir_;
+  std::unique_ptr<PgDatabase> pg_;
 };
 
-TEST_F(StoreTest, OpenCreatesLayout) {
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(CatalogBackend::kSQLite, CatalogBackend::kPostgreSQL),
+                         CatalogBackendName);
+
+TEST_P(StoreTest, OpenCreatesLayout) {
   auto store = DocumentStore::Open(Options());
   EXPECT_TRUE(fs::is_directory(dir_.File("data/blobs/tmp")));
-  EXPECT_TRUE(fs::is_regular_file(dir_.File("data/catalog.db")));
+  // The SQLite catalog lives in the data folder; a PostgreSQL one does not.
+  EXPECT_EQ(fs::is_regular_file(dir_.File("data/catalog.db")),
+            GetParam() == CatalogBackend::kSQLite);
   EXPECT_EQ(store->Count(), 0u);
   EXPECT_EQ(store->BlobCount(), 0u);
   EXPECT_EQ(store->SweptAtOpen(), 0u);
 }
 
-TEST_F(StoreTest, OpenWithoutDataDirThrows) {
+TEST_P(StoreTest, OpenWithoutDataDirThrows) {
   StoreOptions options;
   try {
     DocumentStore::Open(options);
@@ -71,7 +89,7 @@ TEST_F(StoreTest, OpenWithoutDataDirThrows) {
   }
 }
 
-TEST_F(StoreTest, SecondOpenOfTheSameDirectoryIsRefused) {
+TEST_P(StoreTest, SecondOpenOfTheSameDirectoryIsRefused) {
   auto store = DocumentStore::Open(Options());
   try {
     DocumentStore::Open(Options());
@@ -83,7 +101,7 @@ TEST_F(StoreTest, SecondOpenOfTheSameDirectoryIsRefused) {
   EXPECT_NO_THROW(DocumentStore::Open(Options()));
 }
 
-TEST_F(StoreTest, PutGetRoundTrip) {
+TEST_P(StoreTest, PutGetRoundTrip) {
   StoreOptions options = Options();
   options.id_source = [] { return std::string("rec-1"); };
   auto store = DocumentStore::Open(options);
@@ -123,7 +141,7 @@ TEST_F(StoreTest, PutGetRoundTrip) {
   EXPECT_EQ(store->BlobCount(), 1u);
 }
 
-TEST_F(StoreTest, DefaultIdsAreRandom128BitHex) {
+TEST_P(StoreTest, DefaultIdsAreRandom128BitHex) {
   auto store = DocumentStore::Open(Options());
   DocumentRecord a = store->Put("a", SampleMeta());
   DocumentRecord b = store->Put("b", SampleMeta());
@@ -132,7 +150,7 @@ TEST_F(StoreTest, DefaultIdsAreRandom128BitHex) {
   EXPECT_NE(a.id, b.id);
 }
 
-TEST_F(StoreTest, IdenticalBytesTwiceMakeTwoRecordsOneBlob) {
+TEST_P(StoreTest, IdenticalBytesTwiceMakeTwoRecordsOneBlob) {
   auto store = DocumentStore::Open(Options());
   DocumentRecord first = store->Put(kDocumentOne, SampleMeta());
   DocumentRecord second = store->Put(kDocumentOne, SampleMeta());
@@ -142,7 +160,7 @@ TEST_F(StoreTest, IdenticalBytesTwiceMakeTwoRecordsOneBlob) {
   EXPECT_EQ(store->BlobCount(), 1u);
 }
 
-TEST_F(StoreTest, ReopenKeepsRecords) {
+TEST_P(StoreTest, ReopenKeepsRecords) {
   std::string id;
   {
     auto store = DocumentStore::Open(Options());
@@ -161,7 +179,7 @@ TEST_F(StoreTest, ReopenKeepsRecords) {
 
 // A crash between the durable blob write and the catalog insert: the child process dies inside
 // the hook; the next Open() must find no record and sweep the orphan blob.
-TEST_F(StoreTest, CrashBetweenBlobAndCatalogLeavesNothingAfterReopen) {
+TEST_P(StoreTest, CrashBetweenBlobAndCatalogLeavesNothingAfterReopen) {
   // "fast" (fork) style: the child must share this test's temporary folder; the "threadsafe"
   // style would re-run the fixture in a fresh process with a different folder.
   GTEST_FLAG_SET(death_test_style, "fast");
@@ -191,7 +209,7 @@ TEST_F(StoreTest, CrashBetweenBlobAndCatalogLeavesNothingAfterReopen) {
   EXPECT_EQ(store->SweptAtOpen(), 1u);
 }
 
-TEST_F(StoreTest, ThrowingHookStoresNothing) {
+TEST_P(StoreTest, ThrowingHookStoresNothing) {
   StoreOptions options = Options();
   options.after_blob_written = [] { throw std::runtime_error("injected fault"); };
   auto store = DocumentStore::Open(options);
@@ -207,7 +225,7 @@ TEST_F(StoreTest, ThrowingHookStoresNothing) {
 }
 
 // A failing Put of bytes that an earlier record already stores must not remove that blob.
-TEST_F(StoreTest, FailedPutKeepsBlobOfExistingRecord) {
+TEST_P(StoreTest, FailedPutKeepsBlobOfExistingRecord) {
   bool fail = false;
   StoreOptions options = Options();
   options.after_blob_written = [&fail] {
@@ -222,7 +240,7 @@ TEST_F(StoreTest, FailedPutKeepsBlobOfExistingRecord) {
   EXPECT_EQ(store->ReadBytes(kept), kDocumentOne);
 }
 
-TEST_F(StoreTest, DuplicateIdIsCatalogErrorAndLeavesNoBlob) {
+TEST_P(StoreTest, DuplicateIdIsCatalogErrorAndLeavesNoBlob) {
   StoreOptions options = Options();
   options.id_source = [] { return std::string("same-id"); };
   auto store = DocumentStore::Open(options);
@@ -237,7 +255,7 @@ TEST_F(StoreTest, DuplicateIdIsCatalogErrorAndLeavesNoBlob) {
   EXPECT_EQ(store->BlobCount(), 1u);
 }
 
-TEST_F(StoreTest, TemporaryLeftoversAndOrphansAreSweptAtOpen) {
+TEST_P(StoreTest, TemporaryLeftoversAndOrphansAreSweptAtOpen) {
   std::string kept_sha;
   {
     auto store = DocumentStore::Open(Options());
@@ -256,7 +274,7 @@ TEST_F(StoreTest, TemporaryLeftoversAndOrphansAreSweptAtOpen) {
   EXPECT_TRUE(fs::exists(BlobsDir() + "/" + kept_sha.substr(0, 2) + "/" + kept_sha));
 }
 
-TEST_F(StoreTest, CorruptBlobIsNotServed) {
+TEST_P(StoreTest, CorruptBlobIsNotServed) {
   auto store = DocumentStore::Open(Options());
   DocumentRecord record = store->Put(kDocumentOne, SampleMeta());
   const std::string blob = BlobsDir() + "/" + record.sha256.substr(0, 2) + "/" + record.sha256;
@@ -273,7 +291,7 @@ TEST_F(StoreTest, CorruptBlobIsNotServed) {
   }
 }
 
-TEST_F(StoreTest, ConcurrentPutsFromEightThreadsAllLand) {
+TEST_P(StoreTest, ConcurrentPutsFromEightThreadsAllLand) {
   auto store = DocumentStore::Open(Options());
   constexpr int kThreads = 8;
   constexpr int kPerThread = 10;
@@ -301,6 +319,121 @@ TEST_F(StoreTest, ConcurrentPutsFromEightThreadsAllLand) {
   EXPECT_EQ(store->Count(), static_cast<std::uint64_t>(kThreads * kPerThread));
   // 5 shared documents + 8 * 5 per-thread ones.
   EXPECT_EQ(store->BlobCount(), 5u + kThreads * 5u);
+}
+
+// Group commit: while the writer holds its first group open, the other Puts queue; they are
+// then committed together in one transaction, in queue order, and the audit chain holds.
+TEST_P(StoreTest, QueuedPutsAreCommittedAsOneGroup) {
+  constexpr int kThreads = 16;
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool release_first = false;
+  std::vector<std::size_t> group_sizes;
+  StoreOptions options = Options();
+  options.before_group_commit = [&](std::size_t size) {
+    std::unique_lock<std::mutex> lock(mutex);
+    group_sizes.push_back(size);
+    if (group_sizes.size() == 1) cv.wait(lock, [&] { return release_first; });
+  };
+  auto store = DocumentStore::Open(options);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  threads.emplace_back([&] {
+    try {
+      store->Put("the first document", SampleMeta());
+    } catch (const std::exception&) {
+      ++failures;
+    }
+  });
+  // Wait (no timing: polling the writer's own counter) until the first group is held open.
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!group_sizes.empty()) break;
+    }
+    std::this_thread::yield();
+  }
+  for (int t = 1; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        store->Put("document " + std::to_string(t), SampleMeta());
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  }
+  while (store->Stats().queued != kThreads - 1) std::this_thread::yield();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    release_first = true;
+  }
+  cv.notify_all();
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(group_sizes, (std::vector<std::size_t>{1, kThreads - 1}));
+  WriteStats stats = store->Stats();
+  EXPECT_EQ(stats.puts, static_cast<std::uint64_t>(kThreads));
+  EXPECT_EQ(stats.groups, 2u);
+  EXPECT_EQ(stats.max_group, static_cast<std::uint64_t>(kThreads - 1));
+  EXPECT_EQ(stats.queued, 0u);
+  EXPECT_EQ(store->Count(), static_cast<std::uint64_t>(kThreads));
+  AuditCheck audit = store->VerifyAudit();
+  EXPECT_TRUE(audit.ok) << (audit.findings.empty() ? "" : audit.findings.front());
+  EXPECT_EQ(audit.entries, static_cast<std::uint64_t>(kThreads));
+}
+
+// One Put refused inside a group (its supersedes target is already superseded by an earlier
+// Put of the same group) does not take the rest of the group down with it.
+TEST_P(StoreTest, RefusedPutInAGroupLeavesTheOthersCommitted) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool release_first = false;
+  int groups = 0;
+  StoreOptions options = Options();
+  options.before_group_commit = [&](std::size_t) {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (++groups == 2) cv.wait(lock, [&] { return release_first; });
+  };
+  auto store = DocumentStore::Open(options);
+  DocumentRecord original = store->Put("original", SampleMeta());
+  NewDocument correction = SampleMeta();
+  correction.supersedes = original.id;
+
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { store->Put("blocker", SampleMeta()); });
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (groups == 2) break;
+    }
+    std::this_thread::yield();
+  }
+  std::atomic<int> corrected{0};
+  std::atomic<int> conflicts{0};
+  auto correct = [&](std::string bytes) {
+    try {
+      store->Put(bytes, correction);
+      ++corrected;
+    } catch (const ArchiveError& e) {
+      if (e.code() == ArchiveErrorCode::kConflict) ++conflicts;
+    }
+  };
+  threads.emplace_back(correct, "correction A");
+  threads.emplace_back(correct, "correction B");
+  threads.emplace_back([&] { store->Put("bystander", SampleMeta()); });
+  while (store->Stats().queued != 3) std::this_thread::yield();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    release_first = true;
+  }
+  cv.notify_all();
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(corrected.load(), 1);
+  EXPECT_EQ(conflicts.load(), 1);
+  EXPECT_EQ(store->Stats().max_group, 3u);
+  EXPECT_EQ(store->Count(), 4u);      // original, blocker, one correction, bystander
+  EXPECT_EQ(store->BlobCount(), 4u);  // the refused correction's blob is gone
+  EXPECT_TRUE(store->VerifyAudit().ok);
 }
 
 TEST(RecordJsonTest, StableKeyOrderAndCamelCase) {

@@ -4,15 +4,21 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "archive/dossier.h"
 #include "archive/error.h"
+#include "archive/properties.h"
 #include "archive/store.h"
+#include "archive/timestamps.h"
 #include "args.h"
 #include "forms/inspect.h"
+#include "forms/validator.h"
 #include "signing/verifier.h"
 #include "verbs.h"
 
@@ -22,14 +28,18 @@ namespace {
 constexpr const char* kDefaultData = "sealflow-data";
 
 constexpr const char* kAuditHelp =
-    "用法 / usage: sealflow audit verify [--data DIR]\n"
+    "用法 / usage: sealflow audit verify [--data DIR] [--catalog URL] [--trust TSA-ROOT.pem]...\n"
     "\n"
     "Proves the archive's audit log: every entry's SHA-256 over its canonical encoding, every\n"
     "link to the entry before it, no gaps in seq, and one ingest entry per catalogued record\n"
     "(same id and document hash). Opens the catalog read-only.\n"
+    "Timestamp entries (the TSA's tokens over the chain head) are checked too: each names the\n"
+    "entry it covers, and with --trust each token must verify against those anchors.\n"
     "\n"
     "options:\n"
     "  --data DIR   data directory (default ./sealflow-data)\n"
+    "  --catalog URL  PostgreSQL catalog (postgresql://… or key=value; default SQLite in DIR)\n"
+    "  --trust FILE   PEM trust anchor for the TSA tokens, repeatable\n"
     "\n"
     "exit: 0 the chain holds, 1 broken (the first broken seq is printed), 3 cannot read\n"
     "example:\n"
@@ -51,6 +61,7 @@ constexpr const char* kDossierHelp =
     "\n"
     "options:\n"
     "  --data DIR      data directory (default ./sealflow-data)\n"
+    "  --catalog URL   PostgreSQL catalog (postgresql://… or key=value; default SQLite in DIR)\n"
     "  -o, --output F  the ZIP to write (export)\n"
     "  --trust FILE    PEM trust anchor, repeatable\n"
     "\n"
@@ -61,21 +72,36 @@ constexpr const char* kDossierHelp =
     "  sealflow dossier verify dossier.zip --trust root-ca.pem\n";
 
 constexpr const char* kFixityHelp =
-    "用法 / usage: sealflow fixity [--data DIR]\n"
+    "用法 / usage: sealflow fixity [--data DIR] [--catalog URL] [--four [--trust CA.pem]...]\n"
     "\n"
     "Re-hashes every catalogued blob and compares it with the catalog; progress on stderr.\n"
     "Opens the catalog read-only.\n"
     "\n"
+    "--four checks every record for the four properties of DA/T 70-2018 instead, one line per\n"
+    "property with the number of failing records, then each failing record's findings:\n"
+    "  真实性 authenticity  signatures VALID against --trust, signers as catalogued\n"
+    "  完整性 integrity     blob hash and size, required metadata, its audit entry, supersedes\n"
+    "  可用性 usability     parses as PDF, fonts embedded, embedded form XML extracts and "
+    "validates\n"
+    "  安全性 security      read-only regular file; no JavaScript, Launch or other active "
+    "content,\n"
+    "                      no object streams, no embedded file besides the form XML\n"
+    "\n"
     "options:\n"
     "  --data DIR   data directory (default ./sealflow-data)\n"
+    "  --catalog URL  PostgreSQL catalog (postgresql://… or key=value; default SQLite in DIR)\n"
+    "  --four         the four properties (真实性、完整性、可用性、安全性) instead of fixity\n"
+    "  --trust FILE   PEM trust anchor for --four, repeatable\n"
     "\n"
-    "exit: 0 every blob intact, 1 any missing or corrupt blob, 3 cannot read\n"
+    "exit: 0 every blob intact (every property holds), 1 any failure, 3 cannot read\n"
     "example:\n"
-    "  sealflow fixity --data /var/lib/sealflow\n";
+    "  sealflow fixity --data /var/lib/sealflow\n"
+    "  sealflow fixity --four --trust root-ca.pem --data /var/lib/sealflow\n";
 
 std::unique_ptr<archive::DocumentStore> OpenReadOnly(const Args& args) {
   archive::StoreOptions options;
   options.data_dir = args.Get("data").value_or(kDefaultData);
+  options.catalog = args.Get("catalog").value_or("");
   options.read_only = true;
   return archive::DocumentStore::Open(options);
 }
@@ -117,6 +143,43 @@ int AuditVerify(const Args& args) {
   auto store = OpenReadOnly(args);
   archive::AuditCheck check = store->VerifyAudit();
   for (const std::string& finding : check.findings) std::printf("%s\n", finding.c_str());
+  std::vector<std::string> anchors;
+  for (const std::string& path : args.GetAll("trust")) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("无法读取 / cannot read " + path);
+    anchors.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  archive::AuditTimestampCheck stamps =
+      archive::VerifyAuditTimestamps(*store, anchors, std::chrono::system_clock::now());
+  bool stamps_ok = stamps.ok();
+  if (stamps.tokens > 0 && anchors.empty()) {
+    // Without anchors only the links are checked; the signatures cannot be.
+    stamps_ok = true;
+    std::printf(
+        "时间戳令牌 %llu 个未验证签名（未给 --trust）/ %llu TSA tokens: signatures not "
+        "checked (no --trust)\n",
+        static_cast<unsigned long long>(stamps.tokens),
+        static_cast<unsigned long long>(stamps.tokens));
+    for (const std::string& finding : stamps.findings) {
+      if (finding.find("does not name") != std::string::npos) {
+        std::printf("%s\n", finding.c_str());
+        stamps_ok = false;
+      }
+    }
+  } else {
+    for (const std::string& finding : stamps.findings) std::printf("%s\n", finding.c_str());
+    if (stamps.tokens > 0) {
+      std::printf("时间戳 / TSA tokens: %llu of %llu valid; latest %s covers seq %llu\n",
+                  static_cast<unsigned long long>(stamps.valid),
+                  static_cast<unsigned long long>(stamps.tokens),
+                  stamps.latest_gen_time.empty() ? "-" : stamps.latest_gen_time.c_str(),
+                  static_cast<unsigned long long>(stamps.latest_covered_seq));
+    }
+  }
+  if (!stamps_ok) {
+    std::printf("审计链时间戳无效 / audit chain timestamps INVALID\n");
+    return kExitInvalid;
+  }
   if (!check.ok) {
     std::printf("审计链断裂 / audit chain BROKEN at seq %llu (%llu entries)\n",
                 static_cast<unsigned long long>(check.first_broken_seq),
@@ -217,7 +280,7 @@ int DossierVerify(const Args& args) {
 }  // namespace
 
 int RunAudit(int argc, char** argv) {
-  Args args(argc, argv, {"data"}, {});
+  Args args(argc, argv, {"data", "catalog", "trust"}, {});
   if (int rc = HandleHelpAndErrors(args, "audit", kAuditHelp); rc >= 0) return rc;
   if (args.positional().size() != 1 || args.positional()[0] != "verify") {
     std::fprintf(stderr, "sealflow audit: 用法 / usage: sealflow audit verify [--data DIR]\n");
@@ -227,7 +290,7 @@ int RunAudit(int argc, char** argv) {
 }
 
 int RunDossier(int argc, char** argv) {
-  Args args(argc, argv, {"data", "output", "trust"}, {}, {{"o", "output"}});
+  Args args(argc, argv, {"data", "catalog", "output", "trust"}, {}, {{"o", "output"}});
   if (int rc = HandleHelpAndErrors(args, "dossier", kDossierHelp); rc >= 0) return rc;
   const std::string sub = args.positional().empty() ? "" : args.positional()[0];
   if (sub == "list" && args.positional().size() == 1) return DossierList(args);
@@ -239,14 +302,66 @@ int RunDossier(int argc, char** argv) {
   return kExitUsage;
 }
 
+// `fixity --four`: the DA/T 70-2018 properties of every record.
+int FourProperties(const Args& args) {
+  auto store = OpenReadOnly(args);
+  auto verifier = VerifierFor(args);
+  auto validator = forms::Validator::Create();
+  archive::PropertyOptions options;
+  options.verifier = verifier.get();
+  options.check_form = [&validator](std::string_view pdf) {
+    std::vector<std::string> findings;
+    try {
+      forms::ValidationReport report = validator->Validate(forms::InspectPdf(pdf).source_xml);
+      if (!report.ok()) {
+        findings.push_back("内嵌表单未通过校验 / the embedded form does not validate: " +
+                           forms::FormatFindings(report));
+      }
+    } catch (const std::exception& e) {
+      findings.push_back(std::string("无法提取内嵌表单 / the embedded form cannot be read: ") +
+                         e.what());
+    }
+    return findings;
+  };
+  std::uint64_t last_percent = 101;
+  const bool tty = ::isatty(2) != 0;
+  options.progress = [&](std::uint64_t done, std::uint64_t total) {
+    std::uint64_t percent = total == 0 ? 100 : done * 100 / total;
+    if (!tty || percent == last_percent) return;
+    last_percent = percent;
+    std::fprintf(stderr, "\r四性检测 / four properties %llu/%llu %3llu%%",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                 static_cast<unsigned long long>(percent));
+  };
+  archive::PropertiesReport report = archive::CheckArchiveProperties(*store, options);
+  if (tty) std::fputc('\n', stderr);
+  for (archive::Property property : archive::kAllProperties) {
+    std::uint64_t failed = report.failed[static_cast<std::size_t>(property)];
+    std::printf("%s %-12s %s  %llu/%llu records failing\n", archive::PropertyNameZh(property),
+                archive::PropertyName(property), failed == 0 ? "OK    " : "FAILED",
+                static_cast<unsigned long long>(failed),
+                static_cast<unsigned long long>(report.records));
+  }
+  for (const archive::RecordProperties& record : report.failures) {
+    for (archive::Property property : archive::kAllProperties) {
+      for (const std::string& finding : record.findings[static_cast<std::size_t>(property)]) {
+        std::printf("%s\t%s\t%s\n", record.record_id.c_str(), archive::PropertyNameZh(property),
+                    finding.c_str());
+      }
+    }
+  }
+  return report.ok() ? kExitOk : kExitInvalid;
+}
+
 int RunFixity(int argc, char** argv) {
-  Args args(argc, argv, {"data"}, {});
+  Args args(argc, argv, {"data", "catalog", "trust"}, {"four"});
   if (int rc = HandleHelpAndErrors(args, "fixity", kFixityHelp); rc >= 0) return rc;
   if (!args.positional().empty()) {
     std::fprintf(stderr, "sealflow fixity: 多余的参数 / unexpected argument %s\n",
                  args.positional()[0].c_str());
     return kExitUsage;
   }
+  if (args.Has("four")) return FourProperties(args);
   auto store = OpenReadOnly(args);
   Progress progress("校验 / fixity");
   archive::FixityCheck check = store->CheckFixity(

@@ -1,11 +1,13 @@
 // Copyright sealflow authors.
-// The document store: a content-addressed blob folder (files named by SHA-256) and a SQLite
-// catalog (Poco Data) under one data directory. A document is either wholly stored and
-// catalogued or not at all: the blob is written to a temporary file, fsynced, renamed into place
-// and the folder fsynced; the catalog row is inserted last. Blobs without a catalog row (a crash
-// between the two steps) are swept when the store is opened.
+// The document store: a content-addressed blob folder (files named by SHA-256) under one data
+// directory, and a catalog (Poco Data): SQLite in that directory by default, or PostgreSQL
+// (StoreOptions::catalog). A document is either wholly stored and catalogued or not at all: the
+// blob is written to a temporary file, renamed into place, and the file and its folder fsynced;
+// the catalog row is inserted last. Blobs without a catalog row (a crash between the two steps)
+// are swept when the store is opened.
 //
-// Layout: DATA/catalog.db, DATA/blobs/ab/abcdef...(64 hex), DATA/blobs/tmp/, DATA/LOCK.
+// Layout: DATA/catalog.db (SQLite only), DATA/blobs/ab/abcdef...(64 hex, mode 0444),
+// DATA/blobs/tmp/, DATA/LOCK.
 // One open writable store per data directory at a time (an exclusive lock on DATA/LOCK, held
 // until the store is destroyed): opening sweeps orphans, which must not race another writer.
 // Read-only stores (StoreOptions::read_only) take no lock and sweep nothing, so tools can read
@@ -76,7 +78,7 @@ struct AuditEntry {
   std::string prev_hash;  // entry_hash of seq-1; 64 '0' for seq 1
   std::string time;       // ISO 8601 UTC
   std::string actor;
-  std::string action;  // "ingest"
+  std::string action;  // "ingest", "migrate" (schema 1 rows), "timestamp" (TSA over the head)
   std::string record_id;
   std::string sha256;      // the document's SHA-256
   std::string entry_hash;  // lowercase hex
@@ -131,6 +133,19 @@ struct FixityCheck {
   std::vector<std::string> corrupt;  // sha256 of blobs whose content no longer hashes to it
   bool ok() const { return missing.empty() && corrupt.empty(); }
 };
+// The group committer's counters since Open().
+struct WriteStats {
+  std::uint64_t puts = 0;          // Puts that reached the writer (committed or refused)
+  std::uint64_t groups = 0;        // catalog transactions committed (or attempted)
+  std::uint64_t max_group = 0;     // largest group so far
+  std::uint64_t queued = 0;        // Puts waiting for the writer right now
+  std::uint64_t folder_syncs = 0;  // blob folder fsyncs done by the writer
+};
+
+// Returns a DER TimeStampToken whose imprint is SHA-256 over the given text (the head's
+// entry_hash, 64 lowercase hex characters, as ASCII).
+using AuditTimestampFn = std::function<std::string(const std::string& head_hash)>;
+
 // (bytes done, bytes total)
 using ProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
 
@@ -141,8 +156,14 @@ struct StoreOptions {
   };
   // Record ids. Default: 128 random bits as 32 hex characters.
   std::function<std::string()> id_source;
-  // Test hook, called after the blob is durably in place and before the catalog insert.
+  // Test hook, called in the Put's thread once the blob is durably in place (file and folder
+  // fsynced), before the Put joins the commit queue.
   std::function<void()> after_blob_written;
+  // Test hook, called by the writer thread with the size of each group just before it commits
+  // it. Blocking here holds the group open, so later Puts queue.
+  std::function<void(std::size_t)> before_group_commit;
+  // Most Puts committed in one catalog transaction (1 = no group commit). Default 512.
+  std::size_t max_group = 512;
   // Open without the LOCK, without sweeping and without creating anything: Put throws
   // ArchiveError(kArgument). The catalog must exist at the current schema version.
   bool read_only = false;
@@ -151,7 +172,12 @@ struct StoreOptions {
   std::string catalog;
 };
 
-// Thread safety: all methods may be called concurrently; writes are serialised internally.
+// Thread safety: all methods may be called concurrently. Writes go through ONE writer thread
+// (group commit): each Put makes its blob durable (file and folder fsynced) in its own thread,
+// then queues; the writer takes everything queued and commits the group's rows and audit
+// entries in one catalog transaction. A Put returns only when its own
+// group's transaction is durable; a Put refused inside a group (e.g. kConflict) does not
+// affect the others. The audit chain follows queue order.
 class DocumentStore {
  public:
   // Opens (creating if needed) the data directory, the catalog schema, and sweeps orphan blobs
@@ -176,6 +202,8 @@ class DocumentStore {
   virtual std::uint64_t BlobCount() const = 0;
   // Orphan blobs removed when the store was opened.
   virtual std::uint64_t SweptAtOpen() const = 0;
+  // The group committer's counters (all zero for a read-only store).
+  virtual WriteStats Stats() const = 0;
 
   // Every record of one party (kind and credit code), oldest first (stored_at, then ingest
   // order).
@@ -196,6 +224,16 @@ class DocumentStore {
   virtual std::vector<AuditEntry> AuditEntriesFor(const std::vector<std::string>& ids) const = 0;
   // The last audit entry, if any.
   virtual std::optional<AuditEntry> AuditHead() const = 0;
+
+  // Asks `timestamp` for an RFC 3161 token over the chain head and appends it as an audit entry
+  // (action "timestamp", record_id "head:<seq>", sha256 = that entry's entry_hash; the DER token
+  // kept beside it, see AuditTimestampToken). Returns nullopt without asking when the log is
+  // empty or its head is already a timestamp (nothing new to cover). Throws ArchiveError, or
+  // whatever `timestamp` throws (nothing is appended then). See archive/timestamps.h.
+  virtual std::optional<AuditEntry> TimestampAuditHead(const AuditTimestampFn& timestamp,
+                                                       const std::string& actor = "tsa") = 0;
+  // The DER token of timestamp entry `seq` ("" if there is none).
+  virtual std::string AuditTimestampToken(std::uint64_t seq) const = 0;
   // Recomputes every entry's hash and link, and checks that the ingest entries and the
   // record rows match one to one (same id and sha256).
   virtual AuditCheck VerifyAudit() const = 0;
