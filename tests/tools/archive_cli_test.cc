@@ -103,6 +103,9 @@ TEST_F(ArchiveCliTest, FixityPassesThenReportsCorruptAndMissingBlobs) {
   const std::string blob = dir_.File("data/blobs/" + sha.substr(0, 2) + "/" + sha);
   std::string bytes = ReadFile(blob);
   bytes[bytes.size() / 2] ^= 0x01;
+  // Blobs are stored read-only (0444); the damage below stands for a disk fault.
+  std::filesystem::permissions(blob, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
   WriteFile(blob, bytes);
   std::filesystem::remove(
       dir_.File("data/blobs/" + records_[2].sha256.substr(0, 2) + "/" + records_[2].sha256));

@@ -16,7 +16,9 @@
 #include "archive/dossier_fixture.h"
 #include "forms/inspect.h"
 #include "support/test_support.h"
+#include "workflow/pilot.h"
 #include "workflow/service.h"
+#include "workflow/tokens.h"
 
 namespace sealflow::workflow {
 namespace {
@@ -26,6 +28,12 @@ using sealflow::testing::FixedNow;
 using sealflow::testing::kEnterpriseCode;
 using sealflow::testing::TempDir;
 using sealflow::testing::TestDataPath;
+
+// The bearer token the fixture's service issued (an archivist's: it sees and files everything).
+std::string& Token() {
+  static std::string token;
+  return token;
+}
 
 struct Reply {
   int status = 0;
@@ -39,6 +47,7 @@ Reply Call(std::uint16_t port, const std::string& method, const std::string& uri
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(30, 0));
   HTTPRequest request(method, uri, HTTPRequest::HTTP_1_1);
+  if (!Token().empty()) request.set("Authorization", "Bearer " + Token());
   if (pdf != nullptr) {
     request.setContentType("application/pdf");
     request.setContentLength64(static_cast<Poco::Int64>(pdf->size()));
@@ -76,6 +85,7 @@ class DossierServiceTest : public ::testing::Test {
     options.clock = FixedNow;
     options.max_threads = 4;
     service_ = Service::Start(options);
+    Token() = service_->tokens().Issue(Role::kArchivist, "12410700MA40JXK24Y", "test").token;
     for (const auto& form : *chain_) {
       Reply created =
           Call(service_->port(), HTTPRequest::HTTP_POST, "/api/v1/documents", &form.pdf);

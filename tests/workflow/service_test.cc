@@ -25,6 +25,8 @@
 #include "signing/credentials.h"
 #include "signing/signer.h"
 #include "support/test_support.h"
+#include "workflow/pilot.h"
+#include "workflow/tokens.h"
 
 namespace sealflow::workflow {
 namespace {
@@ -37,6 +39,12 @@ using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
 using sealflow::testing::TempDir;
 using sealflow::testing::TestDataPath;
+
+// The bearer token the fixture's service issued (an archivist's: it sees and files everything).
+std::string& Token() {
+  static std::string token;
+  return token;
+}
 
 constexpr const char* kBoundary = "sealflow-test-boundary-7d93a1";
 
@@ -62,6 +70,7 @@ HttpResult Send(std::uint16_t port, const std::string& method, const std::string
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(30, 0));
   HTTPRequest request(method, uri, HTTPRequest::HTTP_1_1);
+  if (!Token().empty()) request.set("Authorization", "Bearer " + Token());
   if (body != nullptr) {
     request.setContentType(body->content_type);
     if (body->chunked) {
@@ -188,6 +197,7 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<Service> StartService(const ServiceOptions& options) {
     auto service = Service::Start(options);
     EXPECT_NE(service->port(), 0);
+    Token() = service->tokens().Issue(Role::kArchivist, "12410700MA40JXK24Y", "test").token;
     return service;
   }
 
@@ -454,6 +464,7 @@ TEST_F(ServiceTest, KeepAliveConnectionSurvivesRefusedUpload) {
   session.setKeepAlive(true);
   for (const std::string& bytes : {std::string("not a pdf at all"), *signed_pdf_}) {
     HTTPRequest request(HTTPRequest::HTTP_POST, "/api/v1/verify", HTTPRequest::HTTP_1_1);
+    request.set("Authorization", "Bearer " + Token());
     request.setContentType("application/pdf");
     request.setContentLength64(static_cast<Poco::Int64>(bytes.size()));
     session.sendRequest(request) << bytes;

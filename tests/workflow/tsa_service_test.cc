@@ -18,7 +18,9 @@
 #include "signing/signer.h"
 #include "signing/timestamp.h"
 #include "support/test_support.h"
+#include "workflow/pilot.h"
 #include "workflow/service.h"
+#include "workflow/tokens.h"
 
 namespace sealflow::workflow {
 namespace {
@@ -33,6 +35,12 @@ using sealflow::testing::TempDir;
 using sealflow::testing::TestDataPath;
 using sealflow::testing::WriteFile;
 
+// The bearer token the fixture's service issued (an archivist's: it sees and files everything).
+std::string& Token() {
+  static std::string token;
+  return token;
+}
+
 struct Reply {
   int status = 0;
   std::string content_type;
@@ -43,6 +51,7 @@ Reply Post(std::uint16_t port, const std::string& path, const std::string& conte
            const std::string& body, const std::string& method = "POST") {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!Token().empty()) request.set("Authorization", "Bearer " + Token());
   request.setContentType(content_type);
   request.setContentLength64(static_cast<Poco::Int64>(body.size()));
   session.sendRequest(request) << body;
@@ -55,6 +64,12 @@ Reply Post(std::uint16_t port, const std::string& path, const std::string& conte
   Poco::StreamCopier::copyStream(in, out);
   reply.body = out.str();
   return reply;
+}
+
+std::unique_ptr<Service> StartWithToken(const ServiceOptions& options) {
+  auto service = Service::Start(options);
+  Token() = service->tokens().Issue(Role::kArchivist, "12410700MA40JXK24Y", "test").token;
+  return service;
 }
 
 class TsaServiceTest : public ::testing::Test {
@@ -93,7 +108,7 @@ class TsaServiceTest : public ::testing::Test {
 };
 
 TEST_F(TsaServiceTest, OpensslQueryOverHttpVerifies) {
-  auto service = Service::Start(Options());
+  auto service = StartWithToken(Options());
   WriteFile(dir_.File("data.bin"), "归档文件 archive bytes");
   Openssl("ts -query -data " + dir_.File("data.bin") + " -sha256 -cert -out " + dir_.File("q.tsq"));
   const Reply reply = Post(service->port(), "/api/v1/tsa", "application/timestamp-query",
@@ -111,7 +126,7 @@ TEST_F(TsaServiceTest, OpensslQueryOverHttpVerifies) {
 }
 
 TEST_F(TsaServiceTest, SignatureAndDocumentTimestampsFromTheService) {
-  auto service = Service::Start(Options());
+  auto service = StartWithToken(Options());
   auto client = HttpClient(service->port());
   signing::SignerOptions options;
   options.clock = FixedNow;
@@ -132,7 +147,7 @@ TEST_F(TsaServiceTest, SignatureAndDocumentTimestampsFromTheService) {
 }
 
 TEST_F(TsaServiceTest, RejectionIsA200WithTheRejectionInside) {
-  auto service = Service::Start(Options());
+  auto service = StartWithToken(Options());
   const Reply reply =
       Post(service->port(), "/api/v1/tsa", "application/timestamp-query", "not a request");
   ASSERT_EQ(reply.status, 200);
@@ -142,7 +157,7 @@ TEST_F(TsaServiceTest, RejectionIsA200WithTheRejectionInside) {
 }
 
 TEST_F(TsaServiceTest, WrongMediaTypeMethodAndSize) {
-  auto service = Service::Start(Options());
+  auto service = StartWithToken(Options());
   EXPECT_EQ(Post(service->port(), "/api/v1/tsa", "application/pdf", "x").status, 415);
   EXPECT_EQ(Post(service->port(), "/api/v1/tsa", "application/timestamp-query", "", "GET").status,
             405);
@@ -156,7 +171,7 @@ TEST_F(TsaServiceTest, WithoutATsaTheRouteIs404Problem) {
   ServiceOptions options = Options();
   options.tsa_key_file.clear();
   options.tsa_cert_file.clear();
-  auto service = Service::Start(options);
+  auto service = StartWithToken(options);
   const Reply reply = Post(service->port(), "/api/v1/tsa", "application/timestamp-query", "x");
   EXPECT_EQ(reply.status, 404);
   EXPECT_NE(reply.content_type.find("application/problem+json"), std::string::npos);

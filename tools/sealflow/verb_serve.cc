@@ -5,6 +5,7 @@
 #include <Poco/StringTokenizer.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -19,15 +20,23 @@ namespace {
 constexpr const char* kServeHelp =
     "用法 / usage: sealflow serve [--data DIR] [--port N] [--host ADDR] [--config FILE]\n"
     "                             [--trust CA.pem]... [--max-upload-bytes N]\n"
+    "                             [--bureau-p12 FILE --bureau-password-file F] [--tick-seconds N]\n"
     "\n"
-    "Runs the HTTP service on the archive in DIR (SQLite catalog + blob folder):\n"
+    "Runs the HTTP service on the archive and the pilot's workflow in DIR:\n"
+    "  POST /api/v1/transitions         a signed document as a workflow transition (201 | 409)\n"
+    "  POST /api/v1/notices             the bureau issues a notice (JSON; rendered and signed)\n"
+    "  GET  /api/v1/providers, /projects, /deadlines, /ratings, /dashboard\n"
+    "  GET  /api/v1/public/providers, /public/ratings, /public/notices   (no token)\n"
     "  POST /api/v1/documents           upload a signed PDF (verified before it is stored)\n"
     "  GET  /api/v1/documents/{id}      the record;  GET /api/v1/documents/{id}/pdf  the bytes\n"
     "  POST /api/v1/verify              verification report, stores nothing\n"
-    "  GET  /healthz\n"
+    "  GET  /api/v1/openapi.json        every route (OpenAPI 3);  GET /healthz\n"
+    "Callers send \"Authorization: Bearer TOKEN\" (sealflow token issue); without it, the public.\n"
     "\n"
     "options (command line wins over the configuration file):\n"
     "  --data DIR              data directory (config sealflow.data; default ./sealflow-data)\n"
+    "  --catalog URL           PostgreSQL catalog: postgresql://… or key=value (sealflow.catalog;\n"
+    "                          default SQLite in DIR)\n"
     "  --port N                TCP port, 0 = any free one (sealflow.port; default 8080)\n"
     "  --host ADDR             bind address (sealflow.host; default 127.0.0.1)\n"
     "  --trust FILE            PEM trust anchor, repeatable (sealflow.trust, comma-separated;\n"
@@ -37,6 +46,12 @@ constexpr const char* kServeHelp =
     "  --tsa-cert FILE         ... and this certificate (extendedKeyUsage timeStamping)\n"
     "  --tsa-chain FILE        ... and these chain certificates "
     "(sealflow.tsaKey/tsaCert/tsaChain)\n"
+    "  --bureau-p12 FILE      the bureau's PKCS#12 for notices (sealflow.bureauP12; default\n"
+    "                          DIR/pki/bureau.p12 when it exists, as made by demo)\n"
+    "  --bureau-password-file F  its password (sealflow.bureauPasswordFile; default\n"
+    "                          DIR/pki/password)\n"
+    "  --tick-seconds N        the scheduler fires due deadlines every N seconds; 0 = only at\n"
+    "                          start (sealflow.tickSeconds; default 60)\n"
     "  --config FILE           a .properties, .ini, .json or .xml file with the keys above\n"
     "\n"
     "example:\n"
@@ -56,6 +71,7 @@ class ServeApplication : public Poco::Util::ServerApplication {
     workflow::ServiceOptions options;
     options.data_dir =
         args_.Get("data").value_or(config().getString("sealflow.data", "sealflow-data"));
+    options.catalog = args_.Get("catalog").value_or(config().getString("sealflow.catalog", ""));
     options.host = args_.Get("host").value_or(config().getString("sealflow.host", "127.0.0.1"));
     options.port = static_cast<std::uint16_t>(Poco::NumberParser::parseUnsigned(
         args_.Get("port").value_or(config().getString("sealflow.port", "8080"))));
@@ -78,6 +94,25 @@ class ServeApplication : public Poco::Util::ServerApplication {
     if (options.trust_anchor_files.empty() && std::filesystem::exists(demo_root)) {
       options.trust_anchor_files.push_back(demo_root);
     }
+    options.bureau_p12 =
+        args_.Get("bureau-p12").value_or(config().getString("sealflow.bureauP12", ""));
+    std::string password_file =
+        args_.Get("bureau-password-file")
+            .value_or(config().getString("sealflow.bureauPasswordFile", ""));
+    if (options.bureau_p12.empty() &&
+        std::filesystem::exists(options.data_dir + "/pki/bureau.p12")) {
+      options.bureau_p12 = options.data_dir + "/pki/bureau.p12";
+      if (password_file.empty()) password_file = options.data_dir + "/pki/password";
+    }
+    if (!password_file.empty()) {
+      std::string password = ReadFileOrThrow(password_file);
+      while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+        password.pop_back();
+      }
+      options.bureau_p12_password = password;
+    }
+    options.tick_interval = std::chrono::seconds(Poco::NumberParser::parseUnsigned(
+        args_.Get("tick-seconds").value_or(config().getString("sealflow.tickSeconds", "60"))));
     auto service = workflow::Service::Start(options);
     std::printf(
         "sealflow 服务已启动 / listening on http://%s:%u/  (data: %s; trust anchors: %zu)\n",
@@ -98,8 +133,8 @@ class ServeApplication : public Poco::Util::ServerApplication {
 
 int RunServe(int argc, char** argv) {
   Args args(argc, argv,
-            {"data", "port", "host", "config", "trust", "max-upload-bytes", "tsa-key", "tsa-cert",
-             "tsa-chain"},
+            {"data", "catalog", "port", "host", "config", "trust", "max-upload-bytes", "tsa-key",
+             "tsa-cert", "tsa-chain", "bureau-p12", "bureau-password-file", "tick-seconds"},
             {});
   if (int rc = HandleHelpAndErrors(args, "serve", kServeHelp); rc >= 0) return rc;
   if (!args.positional().empty()) {

@@ -12,22 +12,33 @@
 #include <Poco/URI.h>
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/MediaType.h>
+#include <Poco/String.h>
 
 #include <exception>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "access.h"
 #include "archive/dossier.h"
 #include "archive/error.h"
 #include "filing.h"
 #include "forms/error.h"
 #include "forms/inspect.h"
+#include "openapi.h"
 #include "problem.h"
 #include "signing/error.h"
+#include "signing/prepared.h"
+#include "state_json.h"
 #include "tsa_handler.h"
 #include "upload.h"
+#include "workflow/facts.h"
+#include "workflow/notices.h"
 
 namespace sealflow::workflow {
 namespace {
@@ -92,6 +103,34 @@ Problem ProblemForCurrentException() {
     throw;
   } catch (const Problem& problem) {
     return problem;
+  } catch (const PilotError& e) {
+    const std::string detail = e.detail_zh + " / " + e.detail_en;
+    switch (e.status) {
+      case 400:
+        if (e.problem_type == "not-pdf")
+          return Problem(ProblemKind::kNotPdf, detail, e.report_json);
+        if (e.problem_type == "unsigned") {
+          return Problem(ProblemKind::kUnsigned, detail, e.report_json);
+        }
+        return Problem(ProblemKind::kBadRequest, detail, e.report_json);
+      case 403:
+        return Problem(ProblemKind::kForbidden, detail);
+      case 413:
+        return Problem(ProblemKind::kTooLarge, detail);
+      case 422:
+        if (e.problem_type == "signature-not-valid") {
+          return Problem(ProblemKind::kSignatureNotValid, detail, e.report_json);
+        }
+        if (e.problem_type == "not-a-form") return Problem(ProblemKind::kNotAForm, detail);
+        if (e.problem_type == "invalid-notice") return Problem(ProblemKind::kInvalidNotice, detail);
+        return Problem(ProblemKind::kNoEvent, detail);
+      default:
+        break;
+    }
+    Log().error("pilot: %s", std::string(e.what()));
+    return Problem(ProblemKind::kInternal, detail);
+  } catch (const FactsError& e) {
+    return Problem(ProblemKind::kInvalidNotice, e.what());
   } catch (const archive::ArchiveError& e) {
     switch (e.code()) {
       case archive::ArchiveErrorCode::kNotFound:
@@ -194,8 +233,13 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (problem.kind() == ProblemKind::kMethodNotAllowed && !allowed_.empty()) {
       response.set("Allow", allowed_);
     }
+    if (problem.kind() == ProblemKind::kUnauthorized) {
+      response.set("WWW-Authenticate", "Bearer realm=\"sealflow\"");
+    }
     SendBody(response, static_cast<HTTPResponse::HTTPStatus>(StatusFor(problem.kind())),
-             kProblemJson, ProblemJson(problem.kind(), problem.detail(), problem.report_json()));
+             kProblemJson,
+             ProblemJson(problem.kind(), problem.detail(), problem.report_json(),
+                         problem.extra_members()));
   }
 
   // Each route takes one method; anything else is 405 with an Allow header. Nothing in the
@@ -209,10 +253,71 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   void Route(HTTPServerRequest& request, HTTPServerResponse& response) {
     const std::vector<std::string> path = PathSegments(request.getURI());
+    actor_ = Authenticate(request);
     std::string id;
     if (Matches(path, {"healthz"})) {
       RequireMethod(request, HTTPRequest::HTTP_GET);
       return Health(response);
+    }
+    if (Matches(path, {"api", "v1", "openapi.json"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return SendBody(response, HTTPResponse::HTTP_OK, kJson, OpenApiJson());
+    }
+    if (Matches(path, {"api", "v1", "transitions"})) {
+      RequireMethod(request, HTTPRequest::HTTP_POST);
+      return Transition(request, response);
+    }
+    if (Matches(path, {"api", "v1", "prepare"})) {
+      RequireMethod(request, HTTPRequest::HTTP_POST);
+      return Prepare(request, response);
+    }
+    if (Matches(path, {"api", "v1", "notices"})) {
+      RequireMethod(request, HTTPRequest::HTTP_POST);
+      return IssueNotice(request, response);
+    }
+    if (Matches(path, {"api", "v1", "providers"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return Providers(response);
+    }
+    if (Matches(path, {"api", "v1", "providers", "{id}"}, &id)) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return ProviderByCode(id, response);
+    }
+    if (Matches(path, {"api", "v1", "projects"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return Projects(response);
+    }
+    if (Matches(path, {"api", "v1", "projects", "{id}"}, &id)) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return ProjectByCode(id, response);
+    }
+    if (Matches(path, {"api", "v1", "deadlines"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return Deadlines(response);
+    }
+    if (Matches(path, {"api", "v1", "ratings"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return ProposedRatings(response);
+    }
+    if (Matches(path, {"api", "v1", "dashboard"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return Dashboard(response);
+    }
+    if (Matches(path, {"api", "v1", "public", "providers"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return PublicProviders(response);
+    }
+    if (Matches(path, {"api", "v1", "public", "ratings"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return PublicRatings(response);
+    }
+    if (Matches(path, {"api", "v1", "public", "notices"})) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return PublicNotices(request, response);
+    }
+    if (Matches(path, {"api", "v1", "public", "notices", "{id}", "pdf"}, &id)) {
+      RequireMethod(request, HTTPRequest::HTTP_GET);
+      return PublicNoticePdf(id, response);
     }
     if (Matches(path, {"api", "v1", "documents"})) {
       if (request.getMethod() == HTTPRequest::HTTP_GET) return Search(request, response);
@@ -241,13 +346,358 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     if (Matches(path, {"api", "v1", "verify"})) {
       RequireMethod(request, HTTPRequest::HTTP_POST);
+      RequireToken();
       return VerifyOnly(request, response);
     }
     if (Matches(path, {"api", "v1", "tsa"})) {
       RequireMethod(request, HTTPRequest::HTTP_POST);
+      // Open like any public TSA: a timestamp discloses nothing and `sealflow timestamp --tsa`
+      // has no token to send.
       return ServeTimestamp(context_->tsa.get(), request, response, upload_);
     }
     throw Problem(ProblemKind::kNotFound, "没有这个资源 / no such resource: " + request.getURI());
+  }
+
+  // ---- Callers ------------------------------------------------------------------------------
+
+  // The caller: a bearer token's actor, or the public without an Authorization header. A
+  // header that is present but not a valid token is 401 on every route.
+  Actor Authenticate(const HTTPServerRequest& request) {
+    if (!request.has("Authorization")) return Actor{};
+    const std::string& value = request.get("Authorization");
+    static const std::string kBearer = "bearer ";
+    if (value.size() <= kBearer.size() ||
+        Poco::icompare(value.substr(0, kBearer.size()), kBearer) != 0) {
+      throw Problem(ProblemKind::kUnauthorized,
+                    "Authorization 须为 Bearer 令牌 / the Authorization header must be a Bearer "
+                    "token");
+    }
+    std::optional<Actor> actor =
+        context_->tokens->Authenticate(Poco::trim(value.substr(kBearer.size())));
+    if (!actor) {
+      throw Problem(ProblemKind::kUnauthorized, "令牌无效或已吊销 / unknown or revoked token");
+    }
+    return *actor;
+  }
+
+  void RequireToken() const {
+    if (actor_.role == Role::kPublic) {
+      throw Problem(ProblemKind::kUnauthorized,
+                    "此资源需要访问令牌 / this resource needs a bearer token");
+    }
+  }
+
+  [[noreturn]] void Forbid(const std::string& what_zh, const std::string& what_en) const {
+    throw Problem(ProblemKind::kForbidden, std::string("角色 ") + RoleName(actor_.role) + " " +
+                                               what_zh + " / the role " + RoleName(actor_.role) +
+                                               " " + what_en);
+  }
+
+  void RequireSeesEverything() const {
+    RequireToken();
+    if (!SeesEverything(actor_.role)) Forbid("无权查看全市数据", "may not see the city's data");
+  }
+
+  // Unknown records and records the caller may not see answer alike (404), so that record ids
+  // do not disclose other parties' filings.
+  archive::DocumentRecord VisibleRecordOr404(const std::string& id) {
+    archive::DocumentRecord record = RecordOr404(id);
+    bool visible = false;
+    context_->pilot->Read(
+        [&](const Engine& engine) { visible = MayReadRecord(actor_, record, engine); });
+    if (!visible) {
+      RequireToken();
+      throw Problem(ProblemKind::kNotFound, "没有编号为 " + id + " 的文件 / no record " + id);
+    }
+    return record;
+  }
+
+  // ---- The workflow --------------------------------------------------------------------------
+
+  void SendSubmitResult(const SubmitResult& result, HTTPServerResponse& response) {
+    if (!result.decision.accepted) {
+      const Decision& d = result.decision;
+      std::ostringstream extra;
+      extra << "\"articleZh\":";
+      Poco::JSON::Stringifier::formatString(d.article_zh, extra, Poco::JSON_WRAP_STRINGS);
+      extra << ",\"articleEn\":";
+      Poco::JSON::Stringifier::formatString(d.article_en, extra, Poco::JSON_WRAP_STRINGS);
+      throw Problem(ProblemKind::kRefused,
+                    d.article_zh + "：" + d.message_zh + " / " + d.article_en + ": " + d.message_en,
+                    ToJson(DecisionJson(d)), extra.str());
+    }
+    response.set("Location", "/api/v1/documents/" + result.record_id);
+    SendBody(response, HTTPResponse::HTTP_CREATED, kJson, ToJson(SubmitResultJson(result)));
+  }
+
+  // POST /api/v1/transitions: a signed document that moves a lifecycle.
+  void Transition(HTTPServerRequest& request, HTTPServerResponse& response) {
+    std::string pdf = ReadPdf(request);
+    CheckAgainstPrepared(request, pdf);
+    SendSubmitResult(context_->pilot->Submit(pdf, actor_), response);
+  }
+
+  // POST /api/v1/prepare: form XML → the prepared PDF (empty signature fields) the signer signs
+  // on their own machine; its id (the SHA-256 of the bytes) goes back with the signed upload
+  // as ?prepared=ID. The service keeps the bytes; it never sees the signer's key.
+  void Prepare(HTTPServerRequest& request, HTTPServerResponse& response) {
+    RequireToken();
+    std::string xml = ReadXml(request);
+    PreparedForm prepared = context_->prepared->Prepare(xml);
+    if (!prepared.report.ok()) {
+      throw Problem(ProblemKind::kNotAForm, "表单未通过校验 / the form does not validate:\n" +
+                                                forms::FormatFindings(prepared.report));
+    }
+    response.set("Location", "/api/v1/transitions?prepared=" + prepared.id);
+    response.set("X-Sealflow-Prepared", prepared.id);
+    SendBody(response, HTTPResponse::HTTP_CREATED, "application/pdf", prepared.pdf);
+  }
+
+  // With ?prepared=ID, the upload must be exactly that prepared PDF plus one signature
+  // (电子签名法 §13: the signer kept the key; nothing else changed on the way).
+  void CheckAgainstPrepared(HTTPServerRequest& request, const std::string& pdf) {
+    const std::string id = QueryParameter(request, "prepared");
+    if (id.empty()) return;
+    std::optional<std::string> prepared = context_->prepared->Find(id);
+    if (!prepared) {
+      throw Problem(ProblemKind::kNotFound,
+                    "没有编号为 " + id + " 的待签文件 / no prepared document " + id);
+    }
+    signing::UploadCheck check = signing::CheckSignedUpload(*prepared, pdf);
+    if (!check.accepted) {
+      throw Problem(
+          ProblemKind::kNotPrepared,
+          "上传的文件不是待签文件加一个签名 / the upload is not the prepared document plus "
+          "one signature: " +
+              check.reason);
+    }
+  }
+
+  std::string ReadXml(HTTPServerRequest& request) {
+    RequireMedia(request, {{"application", "xml"}, {"text", "xml"}},
+                 "请求正文须为 application/xml / the body must be application/xml");
+    // The validator's own limit.
+    return ReadBoundedBody(request, 16u << 20, "XML 超过 16 MiB / the XML exceeds 16 MiB");
+  }
+
+  // POST /api/v1/notices: the bureau's notice from a JSON request (notices.h).
+  void IssueNotice(HTTPServerRequest& request, HTTPServerResponse& response) {
+    RequireToken();
+    if (actor_.role != Role::kBureau) Forbid("不能发布通知", "may not issue notices");
+    std::string json = ReadJson(request);
+    NoticeRequest notice = NoticeRequestFromJson(json);  // FactsError -> 422
+    SendSubmitResult(context_->pilot->IssueNotice(notice, actor_), response);
+  }
+
+  // A JSON body of at most 1 MiB.
+  std::string ReadJson(HTTPServerRequest& request) {
+    RequireMedia(request, {{"application", "json"}},
+                 "请求正文须为 application/json / the body must be application/json");
+    return ReadBoundedBody(request, 1u << 20, "JSON 超过 1 MiB / the JSON exceeds 1 MiB");
+  }
+
+  void RequireMedia(const HTTPServerRequest& request,
+                    std::initializer_list<std::pair<const char*, const char*>> accepted,
+                    const std::string& message) {
+    Poco::Net::MediaType media(request.getContentType().empty() ? "application/octet-stream"
+                                                                : request.getContentType());
+    for (const auto& [type, subtype] : accepted) {
+      if (media.matches(type, subtype)) return;
+    }
+    throw Problem(ProblemKind::kUnsupportedMedia, message);
+  }
+
+  // A small body read whole, refused (413) beyond `limit` without reading on.
+  std::string ReadBoundedBody(HTTPServerRequest& request, std::size_t limit,
+                              const std::string& too_large) {
+    if (request.hasContentLength() && request.getContentLength64() > Poco::Int64(limit)) {
+      throw Problem(ProblemKind::kTooLarge, too_large);
+    }
+    LimitedStreamBuf limited(request.stream(), limit);
+    std::istream in(&limited);
+    std::string body;
+    char chunk[16384];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+      body.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
+    if (limited.exceeded()) throw Problem(ProblemKind::kTooLarge, too_large);
+    if (limited.source_failed()) {
+      throw Problem(ProblemKind::kBadRequest, "请求正文不完整 / the request body is incomplete");
+    }
+    upload_.body_drained = true;
+    return body;
+  }
+
+  void SendItems(HTTPServerResponse& response, const Poco::JSON::Array::Ptr& items,
+                 const std::string& on = "") {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!on.empty()) body->set("on", on);
+    body->set("items", items);
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, ToJson(body));
+  }
+
+  void Providers(HTTPServerResponse& response) {
+    RequireToken();
+    if (!SeesEverything(actor_.role) && actor_.role != Role::kProvider) {
+      Forbid("不能查看服务商状态", "may not see providers' state");
+    }
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    context_->pilot->Read([&](const Engine& engine) {
+      for (const auto& [code, provider] : engine.providers()) {
+        if (SeesEverything(actor_.role) || code == actor_.org_code) {
+          items->add(ProviderJson(provider));
+        }
+      }
+    });
+    SendItems(response, items);
+  }
+
+  void ProviderByCode(const std::string& code, HTTPServerResponse& response) {
+    RequireToken();
+    if (!SeesEverything(actor_.role) &&
+        !(actor_.role == Role::kProvider && actor_.org_code == code)) {
+      Forbid("不能查看其他服务商的状态", "may not see another provider's state");
+    }
+    Poco::JSON::Object::Ptr body;
+    context_->pilot->Read([&](const Engine& engine) {
+      if (const Provider* provider = engine.FindProvider(code)) body = ProviderJson(*provider);
+    });
+    if (!body) throw Problem(ProblemKind::kNotFound, "没有该服务商 / no provider " + code);
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, ToJson(body));
+  }
+
+  void Projects(HTTPServerResponse& response) {
+    RequireToken();
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    context_->pilot->Read([&](const Engine& engine) {
+      for (const auto& [code, project] : engine.projects()) {
+        if (MaySeeEnterprise(actor_, code, engine)) items->add(ProjectJson(project));
+      }
+    });
+    SendItems(response, items);
+  }
+
+  void ProjectByCode(const std::string& code, HTTPServerResponse& response) {
+    RequireToken();
+    Poco::JSON::Object::Ptr body;
+    bool allowed = false;
+    context_->pilot->Read([&](const Engine& engine) {
+      allowed = MaySeeEnterprise(actor_, code, engine);
+      const Project* project = engine.FindProject(code);
+      if (allowed && project != nullptr) body = ProjectJson(*project);
+    });
+    if (!allowed) Forbid("不能查看该企业的项目", "may not see this enterprise's project");
+    if (!body) throw Problem(ProblemKind::kNotFound, "没有该企业的项目 / no project for " + code);
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, ToJson(body));
+  }
+
+  void Deadlines(HTTPServerResponse& response) {
+    RequireToken();
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    context_->pilot->Read([&](const Engine& engine) {
+      for (const Deadline& deadline : engine.PendingDeadlines()) {
+        if (MaySeeDeadline(actor_, deadline, engine)) items->add(DeadlineJson(deadline));
+      }
+    });
+    SendItems(response, items, FormatDate(context_->pilot->Today()));
+  }
+
+  // The ratings the engine would publish today (Art. 14), before the bureau's notice.
+  void ProposedRatings(HTTPServerResponse& response) {
+    RequireToken();
+    if (!SeesEverything(actor_.role) && actor_.role != Role::kProvider) {
+      Forbid("不能查看拟评级结果", "may not see proposed ratings");
+    }
+    const Date today = context_->pilot->Today();
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    context_->pilot->Read([&](const Engine& engine) {
+      for (const auto& [code, rating] : engine.ProposeRatings(today)) {
+        if (SeesEverything(actor_.role) || code == actor_.org_code) {
+          items->add(RatingJson(code, rating));
+        }
+      }
+    });
+    SendItems(response, items, FormatDate(today));
+  }
+
+  void Dashboard(HTTPServerResponse& response) {
+    RequireSeesEverything();
+    SendBody(response, HTTPResponse::HTTP_OK, kJson,
+             context_->pilot->Dashboard(context_->pilot->Today()));
+  }
+
+  // ---- Public --------------------------------------------------------------------------------
+
+  static bool PubliclyListed(const Provider& provider) {
+    return provider.state == ProviderState::kListed || provider.state == ProviderState::kWarned;
+  }
+
+  void PublicProviders(HTTPServerResponse& response) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    context_->pilot->Read([&](const Engine& engine) {
+      for (const auto& [code, provider] : engine.providers()) {
+        if (PubliclyListed(provider)) items->add(PublicProviderJson(provider));
+      }
+    });
+    SendItems(response, items);
+  }
+
+  // Every published rating (the bureau's rating notices), by provider.
+  void PublicRatings(HTTPServerResponse& response) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    context_->pilot->Read([&](const Engine& engine) {
+      for (const auto& [code, provider] : engine.providers()) {
+        for (const Rating& rating : provider.ratings) {
+          Poco::JSON::Object::Ptr item = RatingJson(code, rating);
+          item->set("providerName", provider.name);
+          items->add(item);
+        }
+      }
+    });
+    SendItems(response, items);
+  }
+
+  // The bureau's notices in the archive, oldest first, paged like the document search.
+  void PublicNotices(HTTPServerRequest& request, HTTPServerResponse& response) {
+    archive::SearchQuery query;
+    query.form_type = "notice";
+    query.cursor = QueryParameter(request, "cursor");
+    std::string limit = QueryParameter(request, "limit");
+    if (!limit.empty()) {
+      if (limit.size() > 6 || limit.find_first_not_of("0123456789") != std::string::npos) {
+        throw Problem(ProblemKind::kBadRequest,
+                      "limit 须为 1 到 500 的整数 / limit must be 1..500");
+      }
+      query.limit = static_cast<std::size_t>(std::stoul(limit));
+    }
+    archive::SearchPage page = store_.Search(query);
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const archive::DocumentRecord& record : page.records) {
+      Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      item->set("id", record.id);
+      item->set("documentId", record.document_id);
+      item->set("subject", record.party_name);
+      item->set("subjectCode", record.party_code);
+      item->set("sha256", record.sha256);
+      item->set("storedAt", record.stored_at);
+      item->set("pdf", "/api/v1/public/notices/" + record.id + "/pdf");
+      items->add(item);
+    }
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("items", items);
+    body->set("nextCursor", page.next_cursor.empty() ? Poco::Dynamic::Var()
+                                                     : Poco::Dynamic::Var(page.next_cursor));
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, ToJson(body));
+  }
+
+  void PublicNoticePdf(const std::string& id, HTTPServerResponse& response) {
+    std::optional<archive::DocumentRecord> record = store_.Get(id);
+    if (!record || record->form_type != "notice") {
+      throw Problem(ProblemKind::kNotFound, "没有编号为 " + id + " 的通知 / no notice " + id);
+    }
+    std::string bytes = store_.ReadBytes(*record);
+    response.set("Content-Disposition", "attachment; filename=\"" + record->id + ".pdf\"");
+    SendBody(response, HTTPResponse::HTTP_OK, "application/pdf", bytes);
   }
 
   void Health(HTTPServerResponse& response) {
@@ -281,7 +731,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   // Verify, read the form, validate it, store: nothing is stored unless every check passes.
   void Upload(HTTPServerRequest& request, HTTPServerResponse& response) {
+    RequireToken();
     std::string pdf = ReadPdf(request);
+    CheckAgainstPrepared(request, pdf);
     signing::VerificationReport report = VerifyPdf(pdf);
     if (report.signatures.empty()) {
       throw Problem(ProblemKind::kUnsigned, "PDF 中没有签名 / the PDF has no signature",
@@ -294,6 +746,16 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                     report.ToJson());
     }
     forms::FormInfo info = forms::InspectPdf(pdf);  // FormsError -> 422 (see translation above)
+    if (!SeesEverything(actor_.role)) {
+      // Providers and enterprises file documents filed under them or signed by them.
+      bool own = info.party_code == actor_.org_code;
+      for (const signing::SignatureReport& signature : report.signatures) {
+        own = own || signature.signer_serial_number == actor_.org_code;
+      }
+      if (!own)
+        Forbid("只能存档本单位的或本单位签署的文件",
+               "may only file its own or documents it signed");
+    }
     forms::ValidationReport validation = context_->validator->Validate(info.source_xml);
     if (!validation.ok()) {
       throw Problem(ProblemKind::kNotAForm,
@@ -313,7 +775,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     meta.verdict = signing::VerdictName(report.verdict);
     meta.supersedes = QueryParameter(request, "supersedes");
-    meta.actor = "http " + request.clientAddress().host().toString();
+    meta.actor = "http " + request.clientAddress().host().toString() + " " + RoleName(actor_.role) +
+                 " " + actor_.org_code;
     archive::DocumentRecord record = store_.Put(pdf, meta);
 
     response.set("Location", "/api/v1/documents/" + record.id);
@@ -334,11 +797,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   void GetRecord(const std::string& id, HTTPServerResponse& response) {
-    SendBody(response, HTTPResponse::HTTP_OK, kJson, archive::RecordToJson(RecordOr404(id)));
+    SendBody(response, HTTPResponse::HTTP_OK, kJson, archive::RecordToJson(VisibleRecordOr404(id)));
   }
 
   void GetPdf(const std::string& id, HTTPServerResponse& response) {
-    archive::DocumentRecord record = RecordOr404(id);
+    archive::DocumentRecord record = VisibleRecordOr404(id);
     std::string bytes = store_.ReadBytes(record);
     response.set("Content-Disposition", "attachment; filename=\"" + record.id + ".pdf\"");
     SendBody(response, HTTPResponse::HTTP_OK, "application/pdf", bytes);
@@ -357,8 +820,21 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   // GET /api/v1/documents?party=&formType=&phase=&from=&to=&q=&limit=&cursor=
   void Search(HTTPServerRequest& request, HTTPServerResponse& response) {
+    RequireToken();
     archive::SearchQuery query;
     query.party_code = QueryParameter(request, "party");
+    if (!SeesEverything(actor_.role)) {
+      // A provider or enterprise searches its own file (the default) or, for a provider, the
+      // file of an enterprise it serves.
+      if (query.party_code.empty()) query.party_code = actor_.org_code;
+      bool allowed = query.party_code == actor_.org_code;
+      if (!allowed && actor_.role == Role::kProvider) {
+        context_->pilot->Read([&](const Engine& engine) {
+          allowed = MaySeeEnterprise(actor_, query.party_code, engine);
+        });
+      }
+      if (!allowed) Forbid("不能检索其他单位的档案", "may not search another party's file");
+    }
     query.form_type = QueryParameter(request, "formType");
     std::string phase = QueryParameter(request, "phase");
     if (!phase.empty()) {
@@ -393,7 +869,16 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   // The dossier tree by phase, each record re-verified now (fixity of the blob, signatures).
+  void RequireEnterpriseVisible(const std::string& code) {
+    RequireToken();
+    bool allowed = false;
+    context_->pilot->Read(
+        [&](const Engine& engine) { allowed = MaySeeEnterprise(actor_, code, engine); });
+    if (!allowed) Forbid("不能查看该企业的档案", "may not see this enterprise's dossier");
+  }
+
   void Dossier(const std::string& code, HTTPServerResponse& response) {
+    RequireEnterpriseVisible(code);
     std::vector<archive::DocumentRecord> records = store_.ListParty("enterprise", code);
     if (records.empty()) {
       throw Problem(ProblemKind::kNotFound,
@@ -457,6 +942,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // Streamed (chunked): the package is never held in memory.
   void DossierZip(const std::string& code, HTTPServerRequest& request,
                   HTTPServerResponse& response) {
+    RequireEnterpriseVisible(code);
     if (store_.ListParty("enterprise", code).empty()) {
       throw Problem(ProblemKind::kNotFound,
                     "该企业没有存档记录 / no records for enterprise " + code);
@@ -488,6 +974,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   archive::DocumentStore& store_;
   UploadState upload_;
   std::string allowed_;  // the route's method, for 405's Allow header
+  Actor actor_;          // the caller (public until authenticated)
 };
 
 }  // namespace

@@ -10,10 +10,14 @@
 #include <memory>
 
 #include "archive/store.h"
+#include "archive/timestamps.h"
 #include "forms/validator.h"
+#include "prepared_forms.h"
 #include "signing/timestamp.h"
 #include "signing/verifier.h"
+#include "workflow/pilot.h"
 #include "workflow/service.h"
+#include "workflow/tokens.h"
 
 namespace sealflow::workflow {
 
@@ -24,6 +28,12 @@ struct ServiceContext {
   std::unique_ptr<signing::Verifier> verifier;
   std::unique_ptr<forms::Validator> validator;
   std::unique_ptr<signing::TimestampAuthority> tsa;  // null: the service has no TSA
+  std::unique_ptr<TokenStore> tokens;
+  std::unique_ptr<Pilot> pilot;             // declared after store: destroyed before it
+  std::unique_ptr<PreparedForms> prepared;  // forms issued for signing on the signer's machine
+  // With a TSA: the head of the audit chain timestamped periodically (destroyed before store).
+  std::unique_ptr<signing::TimestampClient> audit_tsa_client;
+  std::unique_ptr<archive::HeadTimestamper> audit_timestamper;
 };
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {

@@ -1,10 +1,13 @@
 // Copyright sealflow authors.
-// The workflow engine: one handler per event kind. Each handler works on a copy of the state
-// and the copy replaces the state only if the decision is accepted, so a refusal can never leave
-// a half-applied change behind, whatever order a handler checks and mutates in. The state is
-// small (a pilot city's providers and projects), so the copy is cheap next to signature checks.
+// The workflow engine: one handler per event kind. A handler works on the state directly, but
+// every provider or project it may write is journaled (its value before the first write access)
+// and a refusal rolls the journal back, so a refusal can never leave a half-applied change
+// behind, whatever order a handler checks and mutates in. Journaling instead of copying the
+// whole state keeps an event's cost independent of how many providers and projects the pilot
+// has (a whole copy is taken only by the few handlers that walk every entry for writing).
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -13,9 +16,95 @@
 
 namespace sealflow::workflow {
 
+// A map whose entries remember their value before the first write access (non-const find, at,
+// operator[], non-const iteration) since Begin(), so that Rollback() restores exactly the state
+// at Begin(). Const access journals nothing.
+template <typename T>
+class JournaledMap {
+ public:
+  using Map = std::map<std::string, T>;
+  using iterator = typename Map::iterator;
+  using const_iterator = typename Map::const_iterator;
+
+  const_iterator find(const std::string& key) const { return map_.find(key); }
+  const_iterator begin() const { return map_.begin(); }
+  const_iterator end() const { return map_.end(); }
+  std::size_t count(const std::string& key) const { return map_.count(key); }
+  const T& at(const std::string& key) const { return map_.at(key); }
+  const Map& map() const { return map_; }
+
+  iterator find(const std::string& key) {
+    auto it = map_.find(key);
+    if (it != map_.end()) Keep(key, &it->second);
+    return it;
+  }
+  iterator begin() {
+    KeepAll();
+    return map_.begin();
+  }
+  iterator end() { return map_.end(); }
+  T& at(const std::string& key) {
+    T& value = map_.at(key);
+    Keep(key, &value);
+    return value;
+  }
+  T& operator[](const std::string& key) {
+    auto it = map_.find(key);
+    Keep(key, it == map_.end() ? nullptr : &it->second);
+    return map_[key];
+  }
+
+  void Begin() {
+    Commit();
+    recording_ = true;
+  }
+  void Commit() {
+    journal_.clear();
+    whole_.reset();
+    recording_ = false;
+  }
+  void Rollback() {
+    if (whole_) {
+      map_ = std::move(*whole_);
+    } else {
+      for (auto& [key, before] : journal_) {
+        if (before) {
+          map_.insert_or_assign(key, std::move(*before));
+        } else {
+          map_.erase(key);
+        }
+      }
+    }
+    Commit();
+  }
+
+ private:
+  void Keep(const std::string& key, const T* current) {
+    if (!recording_ || whole_ || journal_.count(key)) return;
+    journal_.emplace(key, current ? std::optional<T>(*current) : std::nullopt);
+  }
+  void KeepAll() {
+    if (!recording_ || whole_) return;
+    whole_.emplace(map_);
+    for (auto& [key, before] : journal_) {
+      if (before) {
+        whole_->insert_or_assign(key, *before);
+      } else {
+        whole_->erase(key);
+      }
+    }
+    journal_.clear();
+  }
+
+  Map map_;
+  std::map<std::string, std::optional<T>> journal_;
+  std::optional<Map> whole_;  // after a write walk: the whole map as it was at Begin()
+  bool recording_ = false;
+};
+
 struct EngineState {
-  std::map<std::string, Provider> providers;
-  std::map<std::string, Project> projects;
+  JournaledMap<Provider> providers;
+  JournaledMap<Project> projects;
   std::optional<Date> first_listing_notice;
   bool first_rating_due_raised = false;
   std::vector<std::string> rating_periods;  // periods already published
@@ -452,7 +541,8 @@ Decision On(Ctx& c, const AppealFiling& e) {
     return Refuse(article::kArt17, "申诉材料应写明申诉的事项、理由和目的，并提供佐证材料",
                   "an appeal states matter, reason and purpose, with evidence");
   if (e.ground == AppealGround::kUnsatisfiedRating) {
-    const bool from_rating = std::any_of(c.s.projects.begin(), c.s.projects.end(), [&](auto& kv) {
+    const auto& projects = std::as_const(c.s.projects);
+    const bool from_rating = std::any_of(projects.begin(), projects.end(), [&](const auto& kv) {
       return kv.second.satisfaction_id == w->source_document &&
              kv.second.satisfaction == Satisfaction::kDissatisfied;
     });
@@ -1256,14 +1346,35 @@ Engine::Engine(EngineOptions options)
 Engine::~Engine() = default;
 
 Decision Engine::Apply(const Event& event, Date now) {
-  EngineState next = *state_;
-  Ctx ctx{next, options_, now};
-  Decision d = std::visit([&](const auto& e) { return On(ctx, e); }, event);
+  EngineState& s = *state_;
+  const std::optional<Date> first_listing_notice = s.first_listing_notice;
+  const bool first_rating_due_raised = s.first_rating_due_raised;
+  const std::vector<std::string> rating_periods = s.rating_periods;
+  auto rollback = [&] {
+    s.providers.Rollback();
+    s.projects.Rollback();
+    s.first_listing_notice = first_listing_notice;
+    s.first_rating_due_raised = first_rating_due_raised;
+    s.rating_periods = rating_periods;
+  };
+  s.providers.Begin();
+  s.projects.Begin();
+  Ctx ctx{s, options_, now};
+  Decision d;
+  try {
+    d = std::visit([&](const auto& e) { return On(ctx, e); }, event);
+  } catch (...) {
+    rollback();
+    throw;
+  }
   d.document_id = EventDocumentId(event);
   d.subject = SubjectOf(event);
   if (d.accepted) {
-    *state_ = std::move(next);
+    s.providers.Commit();
+    s.projects.Commit();
     log_.push_back({event, now});
+  } else {
+    rollback();
   }
   // Subject's state after the decision; a project if the code names one, else a provider.
   const bool project_event = std::visit(
@@ -1308,17 +1419,19 @@ std::optional<std::size_t> Engine::Replay(const std::vector<LoggedEvent>& log) {
   return std::nullopt;
 }
 
-const std::map<std::string, Provider>& Engine::providers() const { return state_->providers; }
-const std::map<std::string, Project>& Engine::projects() const { return state_->projects; }
+const std::map<std::string, Provider>& Engine::providers() const { return state_->providers.map(); }
+const std::map<std::string, Project>& Engine::projects() const { return state_->projects.map(); }
 
 const Provider* Engine::FindProvider(const std::string& code) const {
-  auto it = state_->providers.find(code);
-  return it == state_->providers.end() ? nullptr : &it->second;
+  const auto& providers = state_->providers.map();
+  auto it = providers.find(code);
+  return it == providers.end() ? nullptr : &it->second;
 }
 
 const Project* Engine::FindProject(const std::string& enterprise_code) const {
-  auto it = state_->projects.find(enterprise_code);
-  return it == state_->projects.end() ? nullptr : &it->second;
+  const auto& projects = state_->projects.map();
+  auto it = projects.find(enterprise_code);
+  return it == projects.end() ? nullptr : &it->second;
 }
 
 std::optional<Date> Engine::first_listing_notice() const { return state_->first_listing_notice; }

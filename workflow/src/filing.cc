@@ -1,6 +1,7 @@
 // Copyright sealflow authors.
 #include "filing.h"
 
+#include <cstddef>
 #include <string_view>
 
 namespace sealflow::workflow {
@@ -30,9 +31,37 @@ constexpr FormPhase kPhaseTable[] = {
     {"report", archive::Phase::kProvider},               // 举报
 };
 
+// A decision (意见书/决定书) is filed by the step it decides; its kind is the one element after
+// <subject>. Provider matters (recommendation, reviews, appeal decisions …) go to the provider's
+// file through the party-kind fallback.
+constexpr FormPhase kDecisionPhaseTable[] = {
+    {"enrolment", archive::Phase::kBefore},      {"planExpertReview", archive::Phase::kBefore},
+    {"planDecision", archive::Phase::kBefore},   {"payment", archive::Phase::kDuring},
+    {"changeDecision", archive::Phase::kDuring}, {"projectRectification", archive::Phase::kAfter},
+    {"closure", archive::Phase::kAfter},
+};
+
+// Whether `xml` has a start tag named `name` (text cannot contain '<': it is escaped as &lt;).
+bool HasStartTag(std::string_view xml, std::string_view name) {
+  for (std::size_t at = xml.find('<'); at != std::string_view::npos; at = xml.find('<', at + 1)) {
+    std::string_view rest = xml.substr(at + 1);
+    if (rest.substr(0, name.size()) != name || rest.size() == name.size()) continue;
+    char next = rest[name.size()];
+    if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\n' || next == '\r') {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 archive::Phase PhaseFor(const forms::FormInfo& info) {
+  if (info.form_type == "decision") {
+    for (const FormPhase& row : kDecisionPhaseTable) {
+      if (HasStartTag(info.source_xml, row.form_type)) return row.phase;
+    }
+  }
   for (const FormPhase& row : kPhaseTable) {
     if (row.form_type == info.form_type) return row.phase;
   }

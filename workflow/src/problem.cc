@@ -37,6 +37,20 @@ ProblemInfo InfoFor(ProblemKind kind) {
       return {"invalid-supersedes", "被更正的记录无效 / The superseded record is not valid here"};
     case ProblemKind::kConflict:
       return {"conflict", "与存档现状冲突 / Conflicts with the archive's current state"};
+    case ProblemKind::kUnauthorized:
+      return {"unauthorized", "需要有效的访问令牌 / A valid bearer token is required"};
+    case ProblemKind::kForbidden:
+      return {"forbidden", "无权执行此操作 / Not allowed for this caller"};
+    case ProblemKind::kRefused:
+      return {"transition-refused",
+              "管理办法不允许此流程变更 / The measures forbid this transition"};
+    case ProblemKind::kNoEvent:
+      return {"no-workflow-event", "表单不对应流程事件 / The form carries no workflow event"};
+    case ProblemKind::kInvalidNotice:
+      return {"invalid-notice", "通知内容无效 / The notice request is invalid"};
+    case ProblemKind::kNotPrepared:
+      return {"not-the-prepared-document",
+              "不是待签文件加一个签名 / Not the prepared document plus one signature"};
     case ProblemKind::kInternal:
       return {"internal", "服务器内部错误 / Internal server error"};
   }
@@ -68,23 +82,32 @@ int StatusFor(ProblemKind kind) {
     case ProblemKind::kSignatureNotValid:
     case ProblemKind::kNotAForm:
     case ProblemKind::kInvalidSupersedes:
+    case ProblemKind::kNoEvent:
+    case ProblemKind::kInvalidNotice:
+    case ProblemKind::kNotPrepared:
       return 422;
     case ProblemKind::kConflict:
+    case ProblemKind::kRefused:
       return 409;
+    case ProblemKind::kUnauthorized:
+      return 401;
+    case ProblemKind::kForbidden:
+      return 403;
     case ProblemKind::kInternal:
       return 500;
   }
   return 500;
 }
 
-std::string ProblemJson(ProblemKind kind, const std::string& detail,
-                        const std::string& report_json) {
+std::string ProblemJson(ProblemKind kind, const std::string& detail, const std::string& report_json,
+                        const std::string& extra_members) {
   ProblemInfo info = InfoFor(kind);
   // Built by hand to keep RFC 9457's member order (type, title, status, detail).
   std::string body = "{\"type\":" + Quote(std::string("urn:sealflow:problem:") + info.slug) +
                      ",\"title\":" + Quote(info.title) +
                      ",\"status\":" + std::to_string(StatusFor(kind)) +
                      ",\"detail\":" + Quote(detail);
+  if (!extra_members.empty()) body += "," + extra_members;
   if (!report_json.empty()) body += ",\"report\":" + report_json;
   body += "}";
   return body;
