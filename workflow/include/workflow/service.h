@@ -3,7 +3,7 @@
 // bureau's notices, state, deadlines, ratings, the dashboard), the archive (upload with
 // verification before storage, retrieval, dossiers, verification without storage), RFC 3161
 // time-stamping and health. Errors are RFC 9457 problem+json in Chinese and English. The full
-// contract is the OpenAPI 3 document at GET /api/v1/openapi.json (openapi.cc).
+// contract is the OpenAPI 3 document at GET /api/v1/openapi.json (workflow/openapi.json).
 //
 // Callers: "Authorization: Bearer TOKEN" (workflow/tokens.h, `sealflow token issue`) makes the
 // caller the token's role and organisation; without it the caller is the public. A bad token is
