@@ -571,13 +571,12 @@ class PdfVerifier final : public Verifier {
     }
   }
 
-  // The CRLs of the document's DSS (/DSS /CRLs: streams of DER CRLs); unparsable ones are
-  // skipped (an attacker's DSS cannot make us fail, only a CRL that verifies counts).
-  // The OCSP responses of the document's DSS (/DSS /OCSPs: streams of DER OCSPResponse); only
-  // successful ones with a basic response are kept, unparsable ones skipped.
-  static void LoadDssOcsps(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
+  // Calls `use` with the decoded bytes of each stream of the DSS array `key` (/CRLs, /OCSPs), at
+  // most 256; streams that cannot be decoded are skipped (an attacker's DSS cannot make us fail).
+  template <typename Use>
+  static void ForEachDssStream(PoDoFo::PdfMemDocument& doc, const char* key, Use use) {
     PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-    PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), "OCSPs");
+    PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), key);
     if (list == nullptr || !list->IsArray()) return;
     std::size_t count = 0;
     for (PdfObject& item : list->GetArray()) {
@@ -589,16 +588,23 @@ class PdfVerifier final : public Verifier {
         PoDoFo::pdf_long length = 0;
         stream->GetStream()->GetFilteredCopy(&buffer, &length);
         std::unique_ptr<char, PodofoFree> owner(buffer);
-        const auto* cursor = reinterpret_cast<const unsigned char*>(buffer);
-        OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &cursor, static_cast<long>(length)));
-        if (response && OCSP_response_status(response.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-          OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
-          if (basic) context.dss_ocsps.push_back(std::move(basic));
-        }
+        use(reinterpret_cast<const unsigned char*>(buffer), static_cast<long>(length));
       } catch (const PoDoFo::PdfError&) {
       }
       ERR_clear_error();
     }
+  }
+
+  // The OCSP responses of the document's DSS (DER OCSPResponse): only successful ones with a
+  // basic response are kept.
+  static void LoadDssOcsps(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
+    ForEachDssStream(doc, "OCSPs", [&](const unsigned char* cursor, long length) {
+      OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &cursor, length));
+      if (response && OCSP_response_status(response.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+        OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
+        if (basic) context.dss_ocsps.push_back(std::move(basic));
+      }
+    });
   }
 
   // What the DSS's OCSP responses say about `cert`: a response counts only if it verifies (signed
@@ -673,30 +679,15 @@ class PdfVerifier final : public Verifier {
     }
   }
 
+  // The CRLs of the document's DSS (DER CRLs); only a CRL that verifies counts, later.
   static void LoadDssCrls(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
-    PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-    PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), "CRLs");
-    if (list == nullptr || !list->IsArray()) return;
-    std::size_t count = 0;
-    for (PdfObject& item : list->GetArray()) {
-      if (++count > 256) break;
-      PdfObject* stream = pdf::Resolve(objects, &item);
-      if (stream == nullptr || !stream->HasStream()) continue;
-      try {
-        char* buffer = nullptr;
-        PoDoFo::pdf_long length = 0;
-        stream->GetStream()->GetFilteredCopy(&buffer, &length);
-        std::unique_ptr<char, PodofoFree> owner(buffer);
-        const auto* cursor = reinterpret_cast<const unsigned char*>(buffer);
-        X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(length)));
-        if (crl) {
-          context.dss_crls.push_back(crl.get());
-          context.owned_crls.push_back(std::move(crl));
-        }
-      } catch (const PoDoFo::PdfError&) {
+    ForEachDssStream(doc, "CRLs", [&](const unsigned char* cursor, long length) {
+      X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, length));
+      if (crl) {
+        context.dss_crls.push_back(crl.get());
+        context.owned_crls.push_back(std::move(crl));
       }
-      ERR_clear_error();
-    }
+    });
   }
 
   // Fills `sig`; its verdict is decided here.
