@@ -84,6 +84,16 @@ void ForEachBlobFile(const std::string& root, Fn&& fn) {
   if (ec) ThrowErrno("list " + root, ec.value());
 }
 
+// The byte value of two lowercase hex digits, or -1.
+int HexByte(char high, char low) {
+  auto digit = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  const int h = digit(high);
+  const int l = digit(low);
+  return h < 0 || l < 0 ? -1 : h * 16 + l;
+}
+
 }  // namespace
 
 BlobFolder::BlobFolder(std::string root) : root_(std::move(root)) {
@@ -104,11 +114,31 @@ bool BlobFolder::Has(const std::string& sha256, std::uint64_t size) const {
 
 void BlobFolder::Place(const std::string& sha256, std::string_view bytes,
                        const std::string& tmp_name) const {
+  Write(sha256, bytes, tmp_name, /*sync=*/true);
+}
+
+void BlobFolder::PlaceUnsynced(const std::string& sha256, std::string_view bytes,
+                               const std::string& tmp_name) const {
+  Write(sha256, bytes, tmp_name, /*sync=*/false);
+}
+
+void BlobFolder::SyncFilesystem() const {
+  Fd dir(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0) ThrowErrno("open " + root_, errno);
+  if (::syncfs(dir.get()) != 0) ThrowErrno("syncfs " + root_, errno);
+}
+
+void BlobFolder::Write(const std::string& sha256, std::string_view bytes,
+                       const std::string& tmp_name, bool sync) const {
   const std::string subfolder = root_ + "/" + sha256.substr(0, 2);
-  if (::mkdir(subfolder.c_str(), 0755) == 0) {
-    FsyncDirectory(root_);  // the new subfolder's entry must survive a crash too
-  } else if (errno != EEXIST) {
-    ThrowErrno("mkdir " + subfolder, errno);
+  const int index = sha256.size() >= 2 ? HexByte(sha256[0], sha256[1]) : -1;
+  if (index < 0 || !subfolder_exists_[static_cast<std::size_t>(index)].load()) {
+    if (::mkdir(subfolder.c_str(), 0755) == 0) {
+      if (sync) FsyncDirectory(root_);  // the new subfolder's entry must survive a crash too
+    } else if (errno != EEXIST) {
+      ThrowErrno("mkdir " + subfolder, errno);
+    }
+    if (index >= 0) subfolder_exists_[static_cast<std::size_t>(index)].store(true);
   }
 
   // Read-only from birth: archived bytes are never rewritten (the fd itself stays writable).
@@ -139,7 +169,7 @@ void BlobFolder::Place(const std::string& sha256, std::string_view bytes,
     ThrowErrno("rename " + tmp_path + " to " + final_path, errno);
   }
   guard.Disarm();
-  if (::fsync(file.get()) != 0) ThrowErrno("fsync " + final_path, errno);
+  if (sync && ::fsync(file.get()) != 0) ThrowErrno("fsync " + final_path, errno);
   file.Close("close " + final_path);
 }
 

@@ -4,10 +4,13 @@
 // are wanted is the catalog's business. Throws ArchiveError(kIo).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sealflow::archive::internal {
 
@@ -15,6 +18,9 @@ class BlobFolder {
  public:
   // Creates root/, root/tmp/ if missing.
   explicit BlobFolder(std::string root);
+  // Moves the root; the moved-to folder relearns which <first2>/ folders exist.
+  BlobFolder(BlobFolder&& other) noexcept : root_(std::move(other.root_)) {}
+  BlobFolder& operator=(BlobFolder&&) = delete;
 
   const std::string& root() const { return root_; }
   std::string PathFor(const std::string& sha256) const;
@@ -27,6 +33,16 @@ class BlobFolder {
   // partial file under the final name or in tmp/: callers catalogue a blob only after Place()
   // and SyncFolderOf() returned, so such a file has no row and Open() sweeps it.
   void Place(const std::string& sha256, std::string_view bytes, const std::string& tmp_name) const;
+
+  // The same without any fsync: the file and its directory entries are durable only after a
+  // later SyncFilesystem() returns. For the group commit, which syncs once per group.
+  void PlaceUnsynced(const std::string& sha256, std::string_view bytes,
+                     const std::string& tmp_name) const;
+
+  // syncfs(2) on the filesystem holding root/: every file, folder entry and inode written to it
+  // before the call is durable when it returns (one device cache flush for all of them, where a
+  // fsync per file and folder costs a flush each). Errors are reported (Linux >= 5.8).
+  void SyncFilesystem() const;
 
   // Fsyncs an existing blob file (one that another Put may have placed and not yet synced).
   void SyncExisting(const std::string& sha256) const;
@@ -55,7 +71,13 @@ class BlobFolder {
   std::uint64_t Count() const;
 
  private:
+  void Write(const std::string& sha256, std::string_view bytes, const std::string& tmp_name,
+             bool sync) const;
+
   std::string root_;
+  // <first2>/ folders known to exist (indexed by their byte value), so a Put does not pay a
+  // mkdir system call each time. Folders are never removed.
+  mutable std::array<std::atomic<bool>, 256> subfolder_exists_{};
 };
 
 }  // namespace sealflow::archive::internal

@@ -3,15 +3,17 @@
 // makes a crash harmless: blob first (durably), catalog row last, so the worst a crash leaves is
 // a blob without a row, which the next Open() sweeps.
 //
-// Group commit. Durability costs fsyncs, and fsyncs are the ingest's bottleneck. Each Put writes
-// its blob, renames it into place and fsyncs the file and its folder in its own thread, so many
-// are in flight at once and the filesystem folds concurrent fsyncs into shared journal commits.
-// Then it queues for the one writer thread, which takes every Put queued while it was busy and
-// commits all their rows and audit entries in one transaction (SQLite WAL with
+// Group commit. Durability costs device cache flushes, and flushes are the ingest's bottleneck:
+// a fsync per blob file and another per folder is two flushes per document. So each Put writes
+// its blob and renames it into place in its own thread, without fsync, and queues for the one
+// writer thread. The writer takes every Put queued while it was busy, makes all their blobs
+// durable with ONE syncfs(2) of the data folder's filesystem (data, inodes and folder entries,
+// one flush), then commits all their rows and audit entries in one transaction (SQLite WAL with
 // synchronous=FULL: one WAL fsync for the whole group; PostgreSQL: one commit flush). A row is
-// committed only after its blob and folder are durable, so a crash leaves at worst blobs
-// without rows, which Open() sweeps. Under load the group grows by itself; alone, a Put is a
-// group of one.
+// committed only after its blob is durable, so a crash leaves at worst blobs without rows (or
+// partial files under a final name, never catalogued), which Open() sweeps. Under load the group
+// grows by itself; alone, a Put is a group of one. StoreOptions::blob_sync = kPerBlob keeps the
+// per-blob fsyncs (file and folder, in the Put's thread) for filesystems where syncfs is costly.
 #include "archive/store.h"
 
 #include <Poco/Exception.h>
@@ -149,16 +151,20 @@ class DocumentStoreImpl final : public DocumentStore {
     // Put of the same bytes cannot remove it from under us.
     ClaimBlob(record.sha256);
     try {
+      const bool per_blob = options_.blob_sync == StoreOptions::BlobSync::kPerBlob;
       if (!blobs_.Has(record.sha256, record.size)) {
-        blobs_.Place(record.sha256, bytes, internal::RandomHex(16));
-      } else {
-        // Perhaps placed by a concurrent Put still on its way to its own fsync.
+        if (per_blob) {
+          blobs_.Place(record.sha256, bytes, internal::RandomHex(16));
+        } else {
+          blobs_.PlaceUnsynced(record.sha256, bytes, internal::RandomHex(16));
+        }
+      } else if (per_blob) {
+        // Perhaps placed by a concurrent Put still on its way to its own fsync. (kPerGroup: the
+        // writer's syncfs covers it whoever wrote it.)
         blobs_.SyncExisting(record.sha256);
       }
-      // In this thread, concurrently with the other Puts: the filesystem merges concurrent
-      // fsyncs into shared journal commits, which a single writer fsyncing folders one after
-      // the other cannot do (measured: ~1.6x the Puts/s with 32 threads on ext4).
-      blobs_.SyncFolderOf(record.sha256);
+      // kPerBlob: in this thread, concurrently with the other Puts, so their flushes overlap.
+      if (per_blob) blobs_.SyncFolderOf(record.sha256);
       if (options_.after_blob_written) options_.after_blob_written();
       Catalog::InsertRequest request;
       request.record = &record;
@@ -387,6 +393,9 @@ class DocumentStoreImpl final : public DocumentStore {
   void CommitGroup(const std::vector<Pending*>& group) {
     try {
       if (options_.before_group_commit) options_.before_group_commit(group.size());
+      // Every blob of the group was written before its Put queued: one syncfs makes them all
+      // durable before any of their rows exists.
+      if (options_.blob_sync == StoreOptions::BlobSync::kPerGroup) blobs_.SyncFilesystem();
       std::vector<Catalog::InsertRequest> requests;
       requests.reserve(group.size());
       for (const Pending* pending : group) requests.push_back(pending->request);

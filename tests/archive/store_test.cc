@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -320,6 +321,53 @@ TEST_P(StoreTest, ConcurrentPutsFromEightThreadsAllLand) {
   // 5 shared documents + 8 * 5 per-thread ones.
   EXPECT_EQ(store->BlobCount(), 5u + kThreads * 5u);
 }
+
+// Both ways of making blobs durable store the same thing: the default (one syncfs per group,
+// by the writer) and per-blob fsyncs (file and folder, in each Put's thread).
+class BlobSyncTest : public ::testing::TestWithParam<StoreOptions::BlobSync> {};
+
+TEST_P(BlobSyncTest, ConcurrentPutsLandAndSurviveReopen) {
+  TempDir dir;
+  StoreOptions options;
+  options.data_dir = dir.File("data");
+  options.clock = FixedNow;
+  options.blob_sync = GetParam();
+  std::vector<std::string> ids(24);
+  {
+    auto store = DocumentStore::Open(options);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = t; i < 24; i += 4) {
+          // Every third document is the same bytes: one blob, several records.
+          std::string bytes = i % 3 == 0 ? "same bytes" : "document " + std::to_string(i);
+          ids[static_cast<std::size_t>(i)] = store->Put(bytes, SampleMeta()).id;
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(store->Count(), 24u);
+    EXPECT_EQ(store->BlobCount(), 17u);  // 16 distinct documents + the shared one
+  }
+  auto reopened = DocumentStore::Open(options);
+  EXPECT_EQ(reopened->SweptAtOpen(), 0u);
+  for (int i = 0; i < 24; ++i) {
+    std::optional<DocumentRecord> record = reopened->Get(ids[static_cast<std::size_t>(i)]);
+    ASSERT_TRUE(record.has_value()) << i;
+    EXPECT_EQ(reopened->ReadBytes(*record),
+              i % 3 == 0 ? std::string("same bytes") : "document " + std::to_string(i));
+  }
+  EXPECT_TRUE(fs::is_empty(dir.File("data/blobs/tmp")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, BlobSyncTest,
+                         ::testing::Values(StoreOptions::BlobSync::kPerGroup,
+                                           StoreOptions::BlobSync::kPerBlob),
+                         [](const ::testing::TestParamInfo<StoreOptions::BlobSync>& mode) {
+                           return mode.param == StoreOptions::BlobSync::kPerGroup
+                                      ? std::string("PerGroup")
+                                      : std::string("PerBlob");
+                         });
 
 // Group commit: while the writer holds its first group open, the other Puts queue; they are
 // then committed together in one transaction, in queue order, and the audit chain holds.
