@@ -6,10 +6,12 @@
 #include <climits>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "document_type.h"
 #include "forms/error.h"
+#include "pdf_scan.h"
 #include "xml_util.h"
 
 namespace sealflow::forms {
@@ -71,7 +73,9 @@ std::string ExtractSource(PoDoFo::PdfMemDocument& doc) {
 
 }  // namespace
 
-FormInfo InspectPdf(std::string_view pdf) {
+namespace internal {
+
+std::string EmbeddedFormXmlViaPodofo(std::string_view pdf) {
   if (pdf.size() > static_cast<std::size_t>(LONG_MAX)) {
     throw FormsError(FormsErrorCode::kTooLarge, "PDF too large");
   }
@@ -82,15 +86,25 @@ FormInfo InspectPdf(std::string_view pdf) {
     PoDoFo::PdfError::EnableLogging(false);
     PoDoFo::PdfError::EnableDebug(false);
   });
-  std::string source;
   try {
     PoDoFo::PdfMemDocument doc;
     doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
-    source = ExtractSource(doc);
+    return ExtractSource(doc);
   } catch (const PoDoFo::PdfError& error) {
     throw FormsError(FormsErrorCode::kRender, std::string("cannot read the PDF: ") +
                                                   PoDoFo::PdfError::ErrorName(error.GetError()));
   }
+}
+
+}  // namespace internal
+
+FormInfo InspectPdf(std::string_view pdf) {
+  if (pdf.size() > static_cast<std::size_t>(LONG_MAX)) {
+    throw FormsError(FormsErrorCode::kTooLarge, "PDF too large");
+  }
+  // The small reader first (what we render and sign, ~5x faster); PoDoFo for anything else.
+  std::optional<std::string> fast = pdfscan::EmbeddedFormXml(pdf, kMaxXmlBytes);
+  std::string source = fast ? std::move(*fast) : internal::EmbeddedFormXmlViaPodofo(pdf);
   FormInfo info = InspectXml(source);
   info.source_xml = std::move(source);
   return info;
