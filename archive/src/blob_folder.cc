@@ -122,6 +122,21 @@ void BlobFolder::PlaceUnsynced(const std::string& sha256, std::string_view bytes
   Write(sha256, bytes, tmp_name, /*sync=*/false);
 }
 
+void BlobFolder::CreateSubfolders() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  bool created = false;
+  for (std::size_t i = 0; i < subfolder_exists_.size(); ++i) {
+    const std::string subfolder = root_ + "/" + kHex[i / 16] + kHex[i % 16];
+    if (::mkdir(subfolder.c_str(), 0755) == 0) {
+      created = true;
+    } else if (errno != EEXIST) {
+      ThrowErrno("mkdir " + subfolder, errno);
+    }
+    subfolder_exists_[i].store(true);
+  }
+  if (created) FsyncDirectory(root_);
+}
+
 void BlobFolder::SyncFilesystem() const {
   Fd dir(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) ThrowErrno("open " + root_, errno);

@@ -18,8 +18,11 @@ class BlobFolder {
  public:
   // Creates root/, root/tmp/ if missing.
   explicit BlobFolder(std::string root);
-  // Moves the root; the moved-to folder relearns which <first2>/ folders exist.
-  BlobFolder(BlobFolder&& other) noexcept : root_(std::move(other.root_)) {}
+  BlobFolder(BlobFolder&& other) noexcept : root_(std::move(other.root_)) {
+    for (std::size_t i = 0; i < subfolder_exists_.size(); ++i) {
+      subfolder_exists_[i].store(other.subfolder_exists_[i].load());
+    }
+  }
   BlobFolder& operator=(BlobFolder&&) = delete;
 
   const std::string& root() const { return root_; }
@@ -60,6 +63,10 @@ class BlobFolder {
 
   // Removes a blob (no error if it is already gone) and fsyncs its folder.
   void Remove(const std::string& sha256) const;
+
+  // Creates the 256 <first2>/ folders that are missing (and fsyncs root/ if any was), so no Put
+  // pays for a mkdir: a new archive creates them once.
+  void CreateSubfolders();
 
   // Removes every entry of tmp/. Returns how many were removed.
   std::uint64_t ClearTemporary() const;

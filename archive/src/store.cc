@@ -487,6 +487,7 @@ std::unique_ptr<DocumentStore> DocumentStore::Open(const StoreOptions& options) 
     // Nothing else uses the folder yet: leftovers are from an interrupted earlier process.
     blobs.ClearTemporary();
     std::uint64_t swept = blobs.Sweep(catalog->AllBlobs());
+    blobs.CreateSubfolders();
     return std::make_unique<DocumentStoreImpl>(options, std::move(lock), std::move(catalog),
                                                std::move(blobs), swept);
   } catch (const ArchiveError&) {

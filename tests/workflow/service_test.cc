@@ -9,6 +9,8 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
@@ -475,6 +477,31 @@ TEST_F(ServiceTest, KeepAliveConnectionSurvivesRefusedUpload) {
               bytes == *signed_pdf_ ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_REQUEST)
         << body;
   }
+}
+
+// The raw body is read straight from the connection: a client that declares more than it sends
+// and stops gets a 400 problem, and nothing is stored.
+TEST_F(ServiceTest, BodyShorterThanDeclaredIsRefusedAndNothingStored) {
+  auto service = StartService(Options());
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", service->port()));
+  socket.setReceiveTimeout(Poco::Timespan(30, 0));
+  const std::string part = signed_pdf_->substr(0, 5000);
+  const std::string head =
+      "POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer " +
+      Token() + "\r\nContent-Type: application/pdf\r\nContent-Length: " +
+      std::to_string(signed_pdf_->size()) + "\r\n\r\n";
+  const std::string sent = head + part;
+  ASSERT_EQ(socket.sendBytes(sent.data(), static_cast<int>(sent.size())),
+            static_cast<int>(sent.size()));
+  socket.shutdownSend();
+  std::string reply;
+  char buffer[4096];
+  for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_NE(reply.find("could not be read completely"), std::string::npos) << reply;
+  EXPECT_EQ(DocumentsViaHealth(service->port()), 0u);
+  EXPECT_EQ(BlobFiles(), 0u);
 }
 
 TEST_F(ServiceTest, ConcurrentUploadsAllLandOnOneBlob) {

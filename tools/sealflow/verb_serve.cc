@@ -37,6 +37,10 @@ constexpr const char* kServeHelp =
     "  --data DIR              data directory (config sealflow.data; default ./sealflow-data)\n"
     "  --catalog URL           PostgreSQL catalog: postgresql://… or key=value (sealflow.catalog;\n"
     "                          default SQLite in DIR)\n"
+    "  --blob-sync MODE        how uploads are made durable before they are catalogued\n"
+    "                          (sealflow.blobSync): group = one syncfs(2) per commit group\n"
+    "                          (default; one disk flush for many uploads), file = fsync each\n"
+    "                          file and folder (when the data folder shares a busy filesystem)\n"
     "  --port N                TCP port, 0 = any free one (sealflow.port; default 8080)\n"
     "  --host ADDR             bind address (sealflow.host; default 127.0.0.1)\n"
     "  --trust FILE            PEM trust anchor, repeatable (sealflow.trust, comma-separated;\n"
@@ -72,6 +76,19 @@ class ServeApplication : public Poco::Util::ServerApplication {
     options.data_dir =
         args_.Get("data").value_or(config().getString("sealflow.data", "sealflow-data"));
     options.catalog = args_.Get("catalog").value_or(config().getString("sealflow.catalog", ""));
+    const std::string blob_sync =
+        args_.Get("blob-sync").value_or(config().getString("sealflow.blobSync", "group"));
+    if (blob_sync == "group") {
+      options.blob_sync = archive::StoreOptions::BlobSync::kPerGroup;
+    } else if (blob_sync == "file") {
+      options.blob_sync = archive::StoreOptions::BlobSync::kPerBlob;
+    } else {
+      std::fprintf(
+          stderr,
+          "sealflow serve: --blob-sync 须为 group 或 file / must be group or file, not %s\n",
+          blob_sync.c_str());
+      return kExitUsage;
+    }
     options.host = args_.Get("host").value_or(config().getString("sealflow.host", "127.0.0.1"));
     options.port = static_cast<std::uint16_t>(Poco::NumberParser::parseUnsigned(
         args_.Get("port").value_or(config().getString("sealflow.port", "8080"))));
@@ -132,10 +149,11 @@ class ServeApplication : public Poco::Util::ServerApplication {
 }  // namespace
 
 int RunServe(int argc, char** argv) {
-  Args args(argc, argv,
-            {"data", "catalog", "port", "host", "config", "trust", "max-upload-bytes", "tsa-key",
-             "tsa-cert", "tsa-chain", "bureau-p12", "bureau-password-file", "tick-seconds"},
-            {});
+  Args args(
+      argc, argv,
+      {"data", "catalog", "blob-sync", "port", "host", "config", "trust", "max-upload-bytes",
+       "tsa-key", "tsa-cert", "tsa-chain", "bureau-p12", "bureau-password-file", "tick-seconds"},
+      {});
   if (int rc = HandleHelpAndErrors(args, "serve", kServeHelp); rc >= 0) return rc;
   if (!args.positional().empty()) {
     std::fprintf(stderr, "sealflow serve: 多余的参数 / unexpected argument %s\n",

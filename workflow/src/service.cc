@@ -120,6 +120,7 @@ std::unique_ptr<Service> Service::Start(const ServiceOptions& options) {
   archive::StoreOptions store;
   store.data_dir = options.data_dir;
   store.catalog = options.catalog;
+  store.blob_sync = options.blob_sync;
   store.clock = options.clock;
   store.id_source = options.id_source;
   context->store = archive::DocumentStore::Open(store);

@@ -4,6 +4,8 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/MediaType.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/PartHandler.h>
@@ -63,6 +65,42 @@ class FirstFilePart : public Poco::Net::PartHandler {
   bool found_ = false;
   std::string bytes_;
 };
+
+// HTTPSession::read (protected) hands out what the session buffered while reading the header,
+// then receives from the socket with the length asked for. Reached through a member pointer
+// taken in a derived class, which the language allows for any HTTPSession.
+struct SessionReader : Poco::Net::HTTPSession {
+  static int Read(Poco::Net::HTTPSession& session, char* buffer, std::streamsize length) {
+    return (session.*(&SessionReader::read))(buffer, length);
+  }
+};
+
+// A raw body of declared length read straight from the connection in large reads (Poco's body
+// stream receives 4 KB per system call: 21 calls for an 84 KB PDF). False (nothing read) if the
+// request is not Poco's server request. Throws Problem if the peer stops early.
+bool ReadDeclaredLength(Poco::Net::HTTPServerRequest& request, std::size_t length,
+                        std::string& bytes) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+  if (impl == nullptr) return false;
+  bytes.resize(length);
+  std::size_t got = 0;
+  while (got < length) {
+    const std::size_t want = std::min<std::size_t>(length - got, 1u << 20);
+    int n = 0;
+    try {
+      n = SessionReader::Read(impl->session(), bytes.data() + got,
+                              static_cast<std::streamsize>(want));
+    } catch (const Poco::Exception&) {
+      n = 0;
+    }
+    if (n <= 0) {
+      throw Problem(ProblemKind::kBadRequest,
+                    "请求正文不完整 / the request body could not be read completely");
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
 
 enum class BodyShape { kRaw, kMultipart };
 
@@ -132,6 +170,16 @@ std::string ReadUpload(Poco::Net::HTTPServerRequest& request, std::size_t limit,
     return std::string();
   }
 
+  if (shape == BodyShape::kRaw && request.hasContentLength() &&
+      !request.getChunkedTransferEncoding()) {
+    // The length was checked against the limit above.
+    std::string bytes;
+    if (ReadDeclaredLength(request, static_cast<std::size_t>(request.getContentLength64()),
+                           bytes)) {
+      state.body_drained = true;
+      return bytes;
+    }
+  }
   LimitedStreamBuf body(request.stream(), limit);
   std::istream in(&body);
   if (shape == BodyShape::kRaw) {

@@ -54,6 +54,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/store.h"
 #include "workflow/lifecycle.h"
 
 namespace sealflow::workflow {
@@ -61,6 +62,9 @@ namespace sealflow::workflow {
 struct ServiceOptions {
   std::string data_dir;  // required: the archive's data directory
   std::string catalog;  // "" = SQLite in data_dir; else PostgreSQL (archive::StoreOptions::catalog)
+  // How uploaded blobs are made durable (archive::StoreOptions::blob_sync): one syncfs per commit
+  // group (default) or a fsync per blob file and folder.
+  archive::StoreOptions::BlobSync blob_sync = archive::StoreOptions::BlobSync::kPerGroup;
   // With a TSA configured: how often the audit chain's head is timestamped (when it moved).
   std::chrono::seconds audit_timestamp_interval{3600};
   std::string host = "127.0.0.1";               // bind address
