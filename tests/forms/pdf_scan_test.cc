@@ -27,6 +27,7 @@ namespace sealflow::forms {
 namespace {
 
 namespace fs = std::filesystem;
+using sealflow::testing::AssemblePdf;
 using sealflow::testing::FixedNow;
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
@@ -64,27 +65,6 @@ std::string SignAs(const std::string& pdf, const std::string& field) {
   signing::SignRequest request;
   request.field_name = field;
   return signer->Sign(pdf, request);
-}
-
-// A classic one-section PDF from object bodies (numbered from 1), offsets computed.
-std::string BuildPdf(const std::vector<std::string>& objects,
-                     const std::string& trailer_extra = "") {
-  std::string pdf = "%PDF-1.7\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t offset : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", offset);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
-         trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
 }
 
 std::string Stream(const std::string& dict_extra, const std::string& bytes) {
@@ -185,11 +165,11 @@ TEST(PdfScanTest, MutatedSignedFormsNeverDisagree) {
 }
 
 TEST(PdfScanTest, SourceRelationshipWinsElseFirstByName) {
-  ExpectAgrees(BuildPdf(TwoFiles()), "b is Source", true);
-  EXPECT_EQ(*pdfscan::EmbeddedFormXml(BuildPdf(TwoFiles()), kMax), "<b/>");
+  ExpectAgrees(AssemblePdf(TwoFiles()), "b is Source", true);
+  EXPECT_EQ(*pdfscan::EmbeddedFormXml(AssemblePdf(TwoFiles()), kMax), "<b/>");
   // Neither is the source: the first in name order (a.xml), whatever the array order.
-  EXPECT_EQ(*pdfscan::EmbeddedFormXml(BuildPdf(TwoFiles("/Data", "/Data")), kMax), "<a/>");
-  ExpectAgrees(BuildPdf(TwoFiles("/Data", "/Data")), "no Source", true);
+  EXPECT_EQ(*pdfscan::EmbeddedFormXml(AssemblePdf(TwoFiles("/Data", "/Data")), kMax), "<a/>");
+  ExpectAgrees(AssemblePdf(TwoFiles("/Data", "/Data")), "no Source", true);
 }
 
 TEST(PdfScanTest, FlateStreamsAreInflated) {
@@ -197,45 +177,45 @@ TEST(PdfScanTest, FlateStreamsAreInflated) {
   const std::string deflated("\x78\x9c\xb3\xa9\xd0\xb7\x03\x00\x02\xf8\x01\x22", 12);
   std::vector<std::string> objects = TwoFiles();
   objects[6] = Stream(" /Filter /FlateDecode", deflated);
-  EXPECT_EQ(*pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax), "<x/>");
-  ExpectAgrees(BuildPdf(objects), "flate", true);
+  EXPECT_EQ(*pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax), "<x/>");
+  ExpectAgrees(AssemblePdf(objects), "flate", true);
   objects[6] = Stream(" /Filter [/FlateDecode]", deflated);
-  EXPECT_EQ(*pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax), "<x/>");
+  EXPECT_EQ(*pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax), "<x/>");
 }
 
 TEST(PdfScanTest, UnsureCasesAreLeftToPodofo) {
   std::vector<std::string> objects = TwoFiles();
   // A filter it does not decode.
   objects[6] = Stream(" /Filter /ASCIIHexDecode", "3c782f3e>");
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax));
   // Predictor parameters.
   objects[6] = Stream(" /Filter /FlateDecode /DecodeParms << /Predictor 12 >>", "xx");
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax));
   // Encryption.
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(TwoFiles(), " /Encrypt << >>"), kMax));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(TwoFiles(), " /Encrypt << >>"), kMax));
   // A corrupt deflate stream.
   objects[6] = Stream(" /Filter /FlateDecode", "not deflate");
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax));
   // A /Length that does not end at endstream.
   objects[6] = "<< /Length 2 >>\nstream\n<b/>\nendstream";
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax));
   // A non-ASCII name tree key.
   objects = TwoFiles();
   objects[2] = "<< /Names [(\xe8\xa1\xa8.xml) 4 0 R (b.xml) 5 0 R] >>";
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(objects), kMax));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(objects), kMax));
   // Larger than the bound.
-  EXPECT_FALSE(pdfscan::EmbeddedFormXml(BuildPdf(TwoFiles()), 3));
+  EXPECT_FALSE(pdfscan::EmbeddedFormXml(AssemblePdf(TwoFiles()), 3));
   // No embedded files, no name tree: not "none", just unsure.
   EXPECT_FALSE(pdfscan::EmbeddedFormXml(
-      BuildPdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}),
+      AssemblePdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}),
       kMax));
   // Offsets that do not point at their objects.
-  std::string shifted = BuildPdf(TwoFiles());
+  std::string shifted = AssemblePdf(TwoFiles());
   shifted.insert(9, "% a comment that shifts every object\n");
   EXPECT_FALSE(pdfscan::EmbeddedFormXml(shifted, kMax));
   ExpectAgrees(shifted, "shifted", false);
   // Truncated anywhere: never a wrong answer, never a crash.
-  const std::string whole = BuildPdf(TwoFiles());
+  const std::string whole = AssemblePdf(TwoFiles());
   for (std::size_t cut = 0; cut < whole.size(); cut += 7) {
     const std::string part = whole.substr(0, cut);
     std::optional<std::string> fast = pdfscan::EmbeddedFormXml(part, kMax);
@@ -253,7 +233,7 @@ TEST(PdfScanTest, NestedNameTreeAndIncrementalUpdate) {
   std::vector<std::string> objects = TwoFiles();
   objects[2] = "<< /Kids [8 0 R] >>";
   objects.push_back("<< /Names [(a.xml) 4 0 R (b.xml) 5 0 R] /Limits [(a.xml) (b.xml)] >>");
-  std::string pdf = BuildPdf(objects);
+  std::string pdf = AssemblePdf(objects);
   ExpectAgrees(pdf, "kids", true);
   // An incremental update that replaces object 7 (b.xml's stream).
   const std::size_t prev = std::stoul(pdf.substr(pdf.rfind("startxref") + 10));

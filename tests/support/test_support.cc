@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,25 @@ std::string BinPath(const std::string& name) { return std::string(SEALFLOW_BIN_D
 std::chrono::system_clock::time_point FixedNow() {
   return std::chrono::system_clock::time_point(
       std::chrono::seconds(1772352000));  // 2026-03-01T08:00Z
+}
+
+std::string AssemblePdf(const std::vector<std::string>& objects, const std::string& trailer_extra) {
+  std::string out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t offset : offsets) {
+    char entry[32];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    out += entry;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
+         trailer_extra + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
 }
 
 }  // namespace sealflow::testing

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace sealflow::testing {
 
@@ -36,6 +37,12 @@ CommandResult Run(const std::string& command);
 std::string SourcePath(const std::string& relative);    // SEALFLOW_SOURCE_DIR/relative
 std::string TestDataPath(const std::string& relative);  // tests/data/relative
 std::string BinPath(const std::string& name);           // build/bin/name
+
+// A classic PDF from object bodies (object i+1 is objects[i]; object 1 is the catalog): header,
+// the objects, one cross-reference section with computed offsets, and a trailer with /Size,
+// /Root 1 0 R and `trailer_extra` (e.g. " /Info 6 0 R").
+std::string AssemblePdf(const std::vector<std::string>& objects,
+                        const std::string& trailer_extra = "");
 
 // The fixed instant tests use as "now": 2026-03-01T08:00:00Z.
 std::chrono::system_clock::time_point FixedNow();
