@@ -5,6 +5,7 @@
 #include <libxml/schemasInternals.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -57,11 +58,13 @@ xml::SchemaPtr CompileSchema(const std::filesystem::path& path) {
 // libxml2 checks an xs:pattern with a backtracking interpreter at ~200 instructions per character,
 // and common.xsd puts one on every free-text field: ShortTextType "\S(.*\S)?" and LongTextType
 // "\S(.|\s)*". On a valid form that is about half of the schema validation. Each form type is
-// therefore compiled twice: as written, and a "fast" copy whose two types lack those patterns
-// (and nothing else). A document takes the fast copy only when every text and attribute value in
-// it already satisfies both patterns (non-empty, no blank first or last character, no line
-// break: see AllValuesTrimmedOneLine), so the patterns could not fail on any of its values, and
-// the fast verdict is accepted only when it finds nothing. Any finding — or a value the patterns
+// therefore compiled three times: as written; a "fast" copy whose two types lack those patterns
+// (and nothing else); and a "fast short" copy that also lacks the long maxLength facets (see
+// kMinCodeCheckedMaxLength). A document takes a fast copy only when every text and attribute
+// value in it already satisfies both patterns (non-empty, no blank first or last character, no
+// line break), and the fast short copy only when also no value is as long as a maxLength that
+// copy lacks (see ShapeOfValues), so the missing facets could not fail on any of its values; the
+// fast verdict is accepted only when it finds nothing. Any finding — or a value the patterns
 // might reject — sends the document through the schema as written, so the findings a user sees
 // (text, order, line, column) are exactly libxml2's for the real schema.
 
@@ -88,20 +91,65 @@ bool RequiresNonEmpty(const xmlSchemaType* type) {
   return false;
 }
 
+// The maxLength facets of at least this many characters are left out of the fast short copy, and a
+// document takes that copy only if no value in it is that long (see ShapeOfValues). libxml2
+// counts a value's characters (xmlUTF8Strlen) for every length facet of every value; the count
+// we need instead is one bound for the whole document, usually settled by a value's byte length.
+// Shorter maxLength facets (codes, units) stay, or few documents could take that copy; a document
+// with a longer value takes the fast copy, which has them all.
+constexpr long kMinCodeCheckedMaxLength = 100;
+
+// A facet value spelt as a plain decimal count (digits only, no leading zero), else -1: the
+// stripped facets are those whose value we read exactly as libxml2 does.
+long PlainCount(const xmlChar* value) {
+  if (value == nullptr || *value == '\0' || (value[0] == '0' && value[1] != '\0')) return -1;
+  long count = 0;
+  for (const xmlChar* c = value; *c != '\0'; ++c) {
+    if (*c < '0' || *c > '9' || count > 100000000) return -1;
+    count = count * 10 + (*c - '0');
+  }
+  return count;
+}
+
+// What StripFastFacets is to take out of a fast copy (with_max_length: the long maxLength facets
+// as well as the edge patterns), and what it took.
+struct StrippedFacets {
+  bool with_max_length = false;
+  int patterns = 0;
+  long max_length = 0;  // the smallest maxLength taken out; 0 if none
+};
+
 // xmlHashScanner over the schema's global type definitions (schemasInternals.h: the compiled
-// components are public structures). Unlinks the edge patterns from each type's facet set, the
-// list libxml2 walks when it validates a value; the facets themselves stay on type->facets and
-// are freed with the schema.
-void StripEdgePatterns(void* payload, void* removed, const xmlChar* /*name*/) {
+// components are public structures). Unlinks the edge patterns and the long maxLength facets from
+// each type's facet set, the list libxml2 walks when it validates a value (a derived type's set
+// holds the facets it inherits, too); the facets themselves stay on type->facets and are freed
+// with the schema. maxLength is taken only from atomic types, whose length is a character count
+// (or, for binary types, an octet count, which is smaller).
+void StripFastFacets(void* payload, void* data, const xmlChar* /*name*/) {
   auto* type = static_cast<xmlSchemaType*>(payload);
-  if (type == nullptr || !RequiresNonEmpty(type)) return;
+  auto* stripped = static_cast<StrippedFacets*>(data);
+  if (type == nullptr) return;
+  bool non_empty = RequiresNonEmpty(type);
+  bool atomic = (type->flags & XML_SCHEMAS_TYPE_VARIETY_ATOMIC) != 0;
   xmlSchemaFacetLink** link = &type->facetSet;
   while (*link != nullptr) {
-    if (IsEdgePattern((*link)->facet)) {
+    const xmlSchemaFacet* facet = (*link)->facet;
+    bool take = false;
+    if (non_empty && IsEdgePattern(facet)) {
+      take = true;
+      ++stripped->patterns;
+    } else if (stripped->with_max_length && atomic && facet->type == XML_SCHEMA_FACET_MAXLENGTH) {
+      long max_length = PlainCount(facet->value);
+      if (max_length >= kMinCodeCheckedMaxLength) {
+        take = true;
+        if (stripped->max_length == 0 || max_length < stripped->max_length)
+          stripped->max_length = max_length;
+      }
+    }
+    if (take) {
       xmlSchemaFacetLink* dead = *link;
       *link = dead->next;
       xmlFree(dead);
-      ++*static_cast<int*>(removed);
     } else {
       link = &(*link)->next;
     }
@@ -112,11 +160,59 @@ bool IsBlank(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 
 // The value satisfies both edge patterns: non-empty, first and last characters not blank, and no
 // line break anywhere ('.' matches neither CR nor LF).
-bool TrimmedOneLine(const xmlChar* text) {
-  if (text == nullptr || *text == '\0' || IsBlank(*text)) return false;
-  std::size_t length = std::strlen(reinterpret_cast<const char*>(text));
-  if (IsBlank(text[length - 1])) return false;
+bool TrimmedOneLine(const xmlChar* text, std::size_t length) {
+  if (length == 0 || IsBlank(text[0]) || IsBlank(text[length - 1])) return false;
   return std::memchr(text, '\n', length) == nullptr && std::memchr(text, '\r', length) == nullptr;
+}
+
+// The number of UTF-8 characters in text[0, length): the bytes that do not continue a sequence,
+// counted eight at a time.
+std::size_t CountCharacters(const xmlChar* text, std::size_t length) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080u;
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  std::size_t continuations = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= length; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text + i, 8);
+    // A continuation byte is 10xxxxxx: top bit set, the next one clear. The product adds up the
+    // marks (one per byte) in its top byte.
+    std::uint64_t marks = (word & ~(word << 1) & kHigh) >> 7;
+    continuations += static_cast<std::size_t>((marks * kOnes) >> 56);
+  }
+  for (; i < length; ++i) continuations += (text[i] & 0xC0) == 0x80 ? 1 : 0;
+  return length - continuations;
+}
+
+// Whether a value of length bytes in text has at most max_chars characters (0: no bound).
+bool Within(const xmlChar* text, std::size_t length, std::size_t max_chars) {
+  return max_chars == 0 || length <= max_chars || CountCharacters(text, length) <= max_chars;
+}
+
+// A simple value in one piece: the single text node that is the whole content of its parent (an
+// element or an attribute), or null.
+const xmlNode* OnlyText(const xmlNode* parent_children) {
+  const xmlNode* text = parent_children;
+  return text != nullptr && text->next == nullptr && text->type == XML_TEXT_NODE &&
+                 text->content != nullptr
+             ? text
+             : nullptr;
+}
+
+// Whether the text and CDATA nodes in the list starting at child (a simple value's pieces) hold
+// at most max_chars characters together.
+bool WithinCharacters(const xmlNode* child, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (; child != nullptr; child = child->next) {
+    if ((child->type != XML_TEXT_NODE && child->type != XML_CDATA_SECTION_NODE) ||
+        child->content == nullptr) {
+      continue;
+    }
+    std::size_t bytes = std::strlen(reinterpret_cast<const char*>(child->content));
+    chars += CountCharacters(child->content, bytes);
+    if (chars > max_chars) return false;
+  }
+  return true;
 }
 
 bool BlankOnly(const xmlChar* text) {
@@ -133,24 +229,65 @@ bool HasElementChild(const xmlNode* node) {
   return false;
 }
 
-// True when no value in the tree could fail an edge pattern. A simple value is the concatenation
-// of an element's text children, so it passes when each piece does; blank text between child
-// elements is no value of a simple type (such an element fails its schema anyway). Attribute
-// values are checked the same way. The walk follows the tree's own links: no recursion.
-bool AllValuesTrimmedOneLine(const xmlNode* root) {
+// What the values of a document are like, for the fast copies: plain (every value non-empty, first
+// and last characters not blank, no line break: see TrimmedOneLine), so no edge pattern could
+// fail on any of them; and short (no value has more than a given number of characters), so no
+// maxLength of that many characters or more could fail either.
+struct ValueShape {
+  bool plain = true;
+  bool short_values = true;  // meaningful only if plain
+};
+
+// The shape of the values in the tree, for the bound max_chars (0: none). A simple value is the
+// concatenation of an element's text children, so it is plain when each piece is; blank text
+// between child elements is no value of a simple type (such an element fails its schema anyway).
+// Attribute values are checked the same way. The walk follows the tree's own links (no
+// recursion) and stops at the first value that is not plain.
+ValueShape ShapeOfValues(const xmlNode* root, std::size_t max_chars) {
+  ValueShape shape;
+  shape.short_values = max_chars != 0;
+  // Whether a piece is plain; a long one clears shape.short_values (and the bound, counted no
+  // more).
+  auto plain = [&shape, &max_chars](const xmlChar* text) {
+    std::size_t length = std::strlen(reinterpret_cast<const char*>(text));
+    if (!TrimmedOneLine(text, length)) return false;
+    if (!Within(text, length, max_chars)) {
+      shape.short_values = false;
+      max_chars = 0;
+    }
+    return true;
+  };
+  auto not_plain = [] { return ValueShape{false, false}; };
   const xmlNode* node = root;
   while (node != nullptr) {
     if (node->type == XML_ELEMENT_NODE) {
       for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
-        if (attr->children == nullptr) return false;  // an empty value
+        if (attr->children == nullptr) return not_plain();  // an empty value
+        if (const xmlNode* text = OnlyText(attr->children)) {
+          if (!plain(text->content)) return not_plain();
+          continue;
+        }
         for (const xmlNode* text = attr->children; text != nullptr; text = text->next) {
-          if (text->type != XML_TEXT_NODE || !TrimmedOneLine(text->content)) return false;
+          if (text->type != XML_TEXT_NODE || text->content == nullptr || !plain(text->content))
+            return not_plain();
+        }
+        if (max_chars != 0 && !WithinCharacters(attr->children, max_chars)) {
+          shape.short_values = false;
+          max_chars = 0;
         }
       }
+      // A value in several pieces (around a comment, say): the pieces together are the value.
+      if (max_chars != 0 && node->children != nullptr && OnlyText(node->children) == nullptr &&
+          !WithinCharacters(node->children, max_chars)) {
+        shape.short_values = false;
+        max_chars = 0;
+      }
     } else if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-      if (!TrimmedOneLine(node->content) &&
-          !(BlankOnly(node->content) && node->parent != nullptr && HasElementChild(node->parent))) {
-        return false;
+      if (node->content == nullptr || !plain(node->content)) {
+        if (!(BlankOnly(node->content) && node->parent != nullptr &&
+              HasElementChild(node->parent))) {
+          return not_plain();
+        }
       }
     }
     // Next node in document order.
@@ -162,7 +299,7 @@ bool AllValuesTrimmedOneLine(const xmlNode* root) {
     if (node == nullptr || node == root) break;
     node = node->next;
   }
-  return true;
+  return shape;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,13 +602,18 @@ bool IsNoise(const Finding& finding) {
 
 struct FormSchema {
   xml::SchemaPtr full;  // as written
-  // The fast copy's source document, kept for as long as the schema compiled from it.
+  // The fast copies' source document, kept for as long as the schemas compiled from it.
   xml::DocPtr fast_source;
   // Without the edge patterns and the code-checked identity constraints; null when the schema
   // has neither.
   xml::SchemaPtr fast;
-  bool fast_lacks_patterns = false;    // then only documents of trimmed one-line values use it
-  std::vector<IdentityCheck> in_code;  // the constraints the fast copy lacks
+  // The same, also without the long maxLength facets; null when the schema has none.
+  xml::SchemaPtr fast_short;
+  // The copies lack edge patterns: then only documents whose values are plain use them.
+  bool fast_lacks_patterns = false;
+  // The smallest maxLength fast_short lacks: only documents with no longer value use it.
+  std::size_t fast_short_max_chars = 0;
+  std::vector<IdentityCheck> in_code;  // the constraints the fast copies lack
 };
 
 // What one validation needs besides the document: a parser context and a schema validation
@@ -571,25 +713,30 @@ FormSchema CompileFormSchema(std::string_view form_type, const std::filesystem::
   if (form.fast_source == nullptr)
     throw FormsError(FormsErrorCode::kSchemaLoad, "cannot read " + path.string());
   form.in_code = TakeCodeCheckedConstraints(form_type, form.fast_source.get());
-  {
+  auto compile_fast = [&](StrippedFacets& stripped) {
     xml::ErrorCollector errors;
     xml::ScopedErrorHandler scoped(&errors);
     xml::SchemaParserCtxtPtr parser(xmlSchemaNewDocParserCtxt(form.fast_source.get()));
     if (parser == nullptr) throw std::bad_alloc();
     xmlSchemaSetParserStructuredErrors(parser.get(), xml::CollectError, &errors);
-    form.fast.reset(xmlSchemaParse(parser.get()));
-    if (form.fast == nullptr || !errors.findings.empty()) {
+    xml::SchemaPtr schema(xmlSchemaParse(parser.get()));
+    if (schema == nullptr || !errors.findings.empty()) {
       throw FormsError(FormsErrorCode::kSchemaLoad,
                        "cannot compile the fast copy of schema " + path.string());
     }
-  }
-  int removed = 0;
-  if (form.fast->typeDecl != nullptr) xmlHashScan(form.fast->typeDecl, StripEdgePatterns, &removed);
-  form.fast_lacks_patterns = removed > 0;
-  if (!form.fast_lacks_patterns && form.in_code.empty()) {
-    form.fast.reset();
-    form.fast_source.reset();
-  }
+    if (schema->typeDecl != nullptr) xmlHashScan(schema->typeDecl, StripFastFacets, &stripped);
+    return schema;
+  };
+  StrippedFacets stripped;
+  form.fast = compile_fast(stripped);
+  form.fast_lacks_patterns = stripped.patterns > 0;
+  StrippedFacets stripped_short;
+  stripped_short.with_max_length = true;
+  form.fast_short = compile_fast(stripped_short);
+  form.fast_short_max_chars = static_cast<std::size_t>(stripped_short.max_length);
+  if (form.fast_short_max_chars == 0) form.fast_short.reset();
+  if (!form.fast_lacks_patterns && form.in_code.empty()) form.fast.reset();
+  if (form.fast == nullptr && form.fast_short == nullptr) form.fast_source.reset();
   return form;
 }
 
@@ -633,8 +780,20 @@ class ValidatorImpl final : public Validator {
 
     bool schema_valid = false;
     const FormSchema& form = schema->second;
-    bool use_fast =
-        form.fast != nullptr && (!form.fast_lacks_patterns || AllValuesTrimmedOneLine(root));
+    // The fast copy to try first, if any: the one without maxLength facets when no value is that
+    // long, else the one with them.
+    const xmlSchema* fast = nullptr;
+    if (form.fast != nullptr || form.fast_short != nullptr) {
+      ValueShape shape;
+      if (form.fast_lacks_patterns || form.fast_short != nullptr)
+        shape = ShapeOfValues(root, form.fast_short_max_chars);
+      if (shape.plain || !form.fast_lacks_patterns) {
+        fast = form.fast_short != nullptr && shape.plain && shape.short_values
+                   ? form.fast_short.get()
+                   : form.fast.get();
+      }
+    }
+    bool use_fast = fast != nullptr;
     if (use_fast && !form.in_code.empty()) {
       use_fast = ConstraintsHold(form.in_code, root, workspace->values);
       // The scratch vectors go back to the pool: keep no large buffer a large document made.
@@ -644,7 +803,7 @@ class ValidatorImpl final : public Validator {
     }
     if (use_fast) {
       xml::ErrorCollector errors;
-      int rc = RunSchema(workspace->Valid(form.fast.get()), parsed.doc.get(), errors);
+      int rc = RunSchema(workspace->Valid(fast), parsed.doc.get(), errors);
       schema_valid = rc == 0 && errors.findings.empty();
     }
     if (!schema_valid) {

@@ -77,7 +77,9 @@ struct ParseResult {
 // Parses untrusted XML: size limit checked before parsing; no network (XML_PARSE_NONET); no
 // entity substitution (no XML_PARSE_NOENT); no XML_PARSE_HUGE; and any DOCTYPE is refused as a
 // finding as soon as the parser meets it, before an internal subset is read, which defeats
-// external entities (XXE) and entity expansion (billion laughs) alike.
+// external entities (XXE) and entity expansion (billion laughs) alike. libxml2 reads a copy of the
+// input with ASCII stand-ins for non-ASCII text (see xml_util.cc), which gives the same tree,
+// findings and refusals as the input itself, and costs one more copy of the input while parsing.
 ParseResult ParseUntrusted(std::string_view xml, std::size_t max_bytes);
 
 // The same with a parser context from NewUntrustedParser(), which libxml2 resets before the

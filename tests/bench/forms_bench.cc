@@ -7,6 +7,13 @@
 //                              schema copy, then again as written to report its findings.
 //   BM_ValidateMultiline/<type> the example with a line break put into its longest text
 //                              value: such a form goes straight to the schema as written.
+//   BM_ValidateLongValue/<type> the example with its longest text value made longer than 100
+//                              characters: too long for the fast short schema copy (no long
+//                              maxLength facets), so the form takes the fast copy, which has
+//                              them.
+//   BM_ValidateMalformed       a form that is not well-formed: the parse with stand-ins for
+//                              its Chinese text fails, and the input is parsed again as given
+//                              to report libxml2's findings on the original.
 //   BM_ValidateParallel        the application example from several threads at once (the
 //                              service shares one Validator; workspaces come from a pool).
 #include <benchmark/benchmark.h>
@@ -82,8 +89,54 @@ void RegisterFormsBenchmarks() {
   }
 }
 
+// The example of type with its longest text value (a free text, which may be long) repeated to
+// more than 100 characters, or "" if it has none.
+std::string WithLongValue(const std::string& type) {
+  std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
+  std::size_t best = std::string::npos, best_length = 0;
+  for (std::size_t open = xml.find('>'); open != std::string::npos;
+       open = xml.find('>', open + 1)) {
+    std::size_t close = xml.find('<', open + 1);
+    if (close == std::string::npos) break;
+    if (close - open - 1 > best_length && xml[open + 1] != '\n' && xml[open + 1] != ' ') {
+      best = open + 1;
+      best_length = close - open - 1;
+    }
+  }
+  if (best == std::string::npos) return "";
+  std::string value = xml.substr(best, best_length), longer;
+  auto characters = [](const std::string& text) {
+    std::size_t count = 0;
+    for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return count;
+  };
+  while (characters(longer) <= 100) longer += value;
+  return xml.replace(best, best_length, longer);
+}
+
+void RegisterLengthAndMalformedBenchmarks() {
+  for (const char* type : {"application", "diagnostic-report"}) {
+    auto xml = std::make_shared<std::string>(WithLongValue(type));
+    benchmark::RegisterBenchmark((std::string("BM_ValidateLongValue/") + type).c_str(),
+                                 [xml](benchmark::State& state) {
+                                   if (xml->empty()) {
+                                     state.SkipWithError("no text value found");
+                                     return;
+                                   }
+                                   ValidateLoop(state, *xml, true);
+                                 })
+        ->Unit(benchmark::kMicrosecond);
+  }
+  auto malformed = std::make_shared<std::string>(
+      ReadFile(SourcePath("xml-schemas/examples/diagnostic-report.xml")));
+  malformed->resize(malformed->rfind("</diagnostic-report>"));  // the root is never closed
+  benchmark::RegisterBenchmark("BM_ValidateMalformed", [malformed](benchmark::State& state) {
+    ValidateLoop(state, *malformed, false);
+  })->Unit(benchmark::kMicrosecond);
+}
+
 // Registered at static initialisation, before sealflow_bench.cc's main() runs the benchmarks.
-const bool kRegistered = (RegisterFormsBenchmarks(), true);
+const bool kRegistered = (RegisterFormsBenchmarks(), RegisterLengthAndMalformedBenchmarks(), true);
 
 void BM_ValidateParallel(benchmark::State& state) {
   static const std::string xml = ReadFile(SourcePath("xml-schemas/examples/application.xml"));

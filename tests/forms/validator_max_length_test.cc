@@ -1,0 +1,178 @@
+// Copyright sealflow authors.
+// The validator's "fast short" schema copy also lacks the long maxLength facets (ShortTextType's
+// 100 characters, LongTextType's 2000, EmailType's 254, ...), and a document takes that copy only
+// when none of its values is that long; else the fast copy, which has them (forms/src/
+// validator.cc, ShapeOfValues). These tests pin down that a
+// user never sees a difference: every report equals the one from a reference validator whose
+// schemas spell those facet values with a leading zero ("0100"), which the validator does not
+// take out of its fast copy, so the reference always checks them in libxml2.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "forms/form_types.h"
+#include "forms/validator.h"
+#include "support/test_support.h"
+
+namespace sealflow::forms {
+namespace {
+
+using sealflow::testing::ReadFile;
+using sealflow::testing::SourcePath;
+using sealflow::testing::WriteFile;
+
+// maxLength="N" with N of three digits or more becomes maxLength="0N".
+std::string SpellWithLeadingZero(const std::string& xsd) {
+  static const std::regex kMaxLength(R"(<xs:maxLength value="([1-9][0-9]{2,})\")");
+  return std::regex_replace(xsd, kMaxLength, R"(<xs:maxLength value="0$1")");
+}
+
+// Findings as one comparable string, with the reference's spelling of the bounds put back.
+std::string Canonical(const ValidationReport& report) {
+  static const std::regex kZeroBound(R"(length of '0([1-9][0-9]{2,})')");
+  std::string out = report.form_type + "|" + report.schema_version + "\n";
+  for (const Finding& finding : report.findings) {
+    out += std::to_string(finding.line) + ":" + std::to_string(finding.column) + " " +
+           finding.element + ": " +
+           std::regex_replace(finding.message, kZeroBound, "length of '$1'") + "\n";
+  }
+  return out;
+}
+
+std::string Repeat(const std::string& unit, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
+struct Span {
+  std::size_t begin, end;
+  bool element_text;  // between '>' and '<' (else an attribute value)
+};
+
+// Every non-blank text value between a '>' and the next '<', and every attribute value, outside
+// the XML declaration.
+std::vector<Span> Values(const std::string& xml) {
+  std::vector<Span> spans;
+  std::size_t start = xml.find("?>");
+  start = start == std::string::npos ? 0 : start + 2;
+  for (std::size_t i = start; i < xml.size(); ++i) {
+    if (xml[i] == '>') {
+      std::size_t end = xml.find('<', i + 1);
+      if (end == std::string::npos) break;
+      std::string_view text(xml.data() + i + 1, end - i - 1);
+      if (text.find_first_not_of(" \t\r\n") != std::string_view::npos)
+        spans.push_back({i + 1, end, true});
+    } else if (xml[i] == '=' && i + 1 < xml.size() && xml[i + 1] == '"') {
+      std::size_t end = xml.find('"', i + 2);
+      if (end == std::string::npos) break;
+      spans.push_back({i + 2, end, false});
+      i = end;
+    }
+  }
+  return spans;
+}
+
+// Each value replaced by values just inside and just past the bounds, in Chinese and in ASCII,
+// and (for element text) by a value in two pieces around a comment, long only together.
+std::vector<std::string> Mutations(const std::string& xml) {
+  std::vector<std::string> out;
+  for (const Span& span : Values(xml)) {
+    std::string head = xml.substr(0, span.begin), tail = xml.substr(span.end);
+    for (int length : {100, 101, 255, 2001}) {
+      out.push_back(head + Repeat("字", length) + tail);
+    }
+    out.push_back(head + Repeat("a", 101) + tail);
+    out.push_back(head + "一" + Repeat("é", 98) + "二" + tail);  // 100 characters, 198 bytes
+    if (span.element_text) {
+      out.push_back(head + Repeat("字", 60) + "<!-- 注释 -->" + Repeat("字", 41) + tail);
+      out.push_back(head + Repeat("字", 50) + "<!-- 注释 -->" + Repeat("字", 50) + tail);
+      out.push_back(head + Repeat("字", 60) + "<![CDATA[" + Repeat("b", 41) + "]]>" + tail);
+    }
+  }
+  return out;
+}
+
+class ValidatorMaxLengthTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new sealflow::testing::TempDir();
+    for (const auto& entry : std::filesystem::directory_iterator(SourcePath("xml-schemas"))) {
+      if (entry.path().extension() != ".xsd") continue;
+      WriteFile(dir_->File(entry.path().filename().string()),
+                SpellWithLeadingZero(ReadFile(entry.path().string())));
+    }
+    validator_ = Validator::Create().release();
+    ValidatorOptions options;
+    options.schema_dir = dir_->path();
+    reference_ = Validator::Create(options).release();
+  }
+  static void TearDownTestSuite() {
+    delete validator_;
+    delete reference_;
+    delete dir_;
+  }
+
+  static void ExpectSameReports(const std::vector<std::string>& documents) {
+    int differences = 0;
+    for (const std::string& xml : documents) {
+      std::string expected = Canonical(reference_->Validate(xml));
+      std::string actual = Canonical(validator_->Validate(xml));
+      if (expected != actual && ++differences <= 3) {
+        ADD_FAILURE() << "reports differ for\n"
+                      << xml << "\nexpected:\n"
+                      << expected << "actual:\n"
+                      << actual;
+      }
+    }
+    EXPECT_EQ(differences, 0);
+  }
+
+  static sealflow::testing::TempDir* dir_;
+  static Validator* validator_;
+  static Validator* reference_;
+};
+sealflow::testing::TempDir* ValidatorMaxLengthTest::dir_ = nullptr;
+Validator* ValidatorMaxLengthTest::validator_ = nullptr;
+Validator* ValidatorMaxLengthTest::reference_ = nullptr;
+
+TEST_F(ValidatorMaxLengthTest, ReferenceSchemasSpellTheBoundsDifferently) {
+  std::string common = ReadFile(dir_->File("common.xsd"));
+  EXPECT_NE(common.find(R"(<xs:maxLength value="0100"/>)"), std::string::npos);
+  EXPECT_NE(common.find(R"(<xs:maxLength value="02000"/>)"), std::string::npos);
+  EXPECT_EQ(common.find(R"(<xs:maxLength value="100"/>)"), std::string::npos);
+}
+
+TEST_F(ValidatorMaxLengthTest, ALongValueIsReportedAsLibxml2ReportsIt) {
+  std::string xml = ReadFile(SourcePath("xml-schemas/examples/diagnostic-report.xml"));
+  const std::string name = "<name>新乡市豫飞起重设备有限公司</name>";
+  std::size_t at = xml.find(name);
+  ASSERT_NE(at, std::string::npos);
+  std::string at_bound = xml, past_bound = xml;
+  at_bound.replace(at, name.size(), "<name>" + Repeat("字", 100) + "</name>");
+  past_bound.replace(at, name.size(), "<name>" + Repeat("字", 101) + "</name>");
+  EXPECT_TRUE(validator_->Validate(at_bound).ok())
+      << FormatFindings(validator_->Validate(at_bound));
+  ValidationReport report = validator_->Validate(past_bound);
+  ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
+  EXPECT_EQ(report.findings[0].element, "name");
+  EXPECT_NE(report.findings[0].message.find("maxLength"), std::string::npos);
+  EXPECT_NE(report.findings[0].message.find("'101'"), std::string::npos);
+  EXPECT_EQ(Canonical(report), Canonical(reference_->Validate(past_bound)));
+}
+
+TEST_F(ValidatorMaxLengthTest, EveryLengthMutationOfEveryFormGetsTheSameReport) {
+  for (const FormTypeInfo& type : ListFormTypes()) {
+    SCOPED_TRACE(type.form_type);
+    std::vector<std::string> documents =
+        Mutations(ReadFile(SourcePath("xml-schemas/examples/" + type.form_type + ".xml")));
+    EXPECT_GT(documents.size(), 50u);
+    ExpectSameReports(documents);
+  }
+}
+
+}  // namespace
+}  // namespace sealflow::forms
