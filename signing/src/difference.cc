@@ -2,9 +2,13 @@
 #include "difference.h"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "pdf_util.h"
@@ -39,33 +43,66 @@ std::string StreamBytes(PdfObject* object) {
   return std::string(buffer != nullptr ? buffer : "", static_cast<std::size_t>(length));
 }
 
-// True when `a` (from the signed revision) and `b` (from the whole document) were parsed from the
-// same bytes: both are top-level parser objects at the same file offset, and the signed revision
-// is a prefix of the document, so they read the same "n g obj ... endobj" text. The one input a
-// parse takes from elsewhere is an indirect stream /Length, which each document resolves on its
-// own; such streams are compared byte for byte instead. Objects from object streams are plain
-// PdfObjects and always compared. This spares serialising every unchanged object (the embedded
-// fonts, most of all) for each signature, and, since only `b` is looked into (the whole
-// document, parsed once for all the signatures), parsing it in each signed revision at all.
-bool SameParsedBytes(PdfObject* a, PdfObject* b) {
-  auto* pa = dynamic_cast<PoDoFo::PdfParserObject*>(a);
-  auto* pb = dynamic_cast<PoDoFo::PdfParserObject*>(b);
-  if (pa == nullptr || pb == nullptr || pa->GetOffset() <= 0 ||
-      pa->GetOffset() != pb->GetOffset()) {
-    return false;
+// Text(a) == Text(b), without serialising everything: PoDoFo's ToString builds an output stream
+// per value and costs tens of thousands of instructions per small dictionary. Containers are
+// compared entry by entry (dictionaries by key, whatever their map's order), integers, names,
+// booleans and references by value; a real or string that differs by value, and anything else,
+// by its text as before (equal reals and equal strings write the same text).
+bool SameText(const PdfObject& a, const PdfObject& b, int depth = 0) {
+  using T = PoDoFo::EPdfDataType;
+  const T type = a.GetDataType();
+  if (type == b.GetDataType() && depth <= kMaxDepth) {
+    switch (type) {
+      case T::ePdfDataType_Dictionary: {
+        const PdfDictionary& da = a.GetDictionary();
+        const PdfDictionary& db = b.GetDictionary();
+        if (da.GetKeys().size() != db.GetKeys().size()) return false;
+        for (const auto& [key, item] : da.GetKeys()) {
+          const PdfObject* other = db.GetKey(key);
+          if (item == nullptr || other == nullptr) return Text(&a) == Text(&b);
+          if (!SameText(*item, *other, depth + 1)) return false;
+        }
+        return true;
+      }
+      case T::ePdfDataType_Array: {
+        const PdfArray& aa = a.GetArray();
+        const PdfArray& ab = b.GetArray();
+        if (aa.size() != ab.size()) return false;
+        for (std::size_t k = 0; k < aa.size(); ++k) {
+          if (!SameText(aa[k], ab[k], depth + 1)) return false;
+        }
+        return true;
+      }
+      case T::ePdfDataType_Bool:
+        return a.GetBool() == b.GetBool();
+      case T::ePdfDataType_Number:
+        return a.GetNumber() == b.GetNumber();
+      case T::ePdfDataType_Name:
+        return a.GetName() == b.GetName();
+      case T::ePdfDataType_Reference:
+        return a.GetReference() == b.GetReference();
+      case T::ePdfDataType_Null:
+        return true;
+      case T::ePdfDataType_Real:
+        if (a.GetReal() == b.GetReal()) return true;
+        break;
+      case T::ePdfDataType_String:
+      case T::ePdfDataType_HexString: {
+        const PoDoFo::PdfString& sa = a.GetString();
+        const PoDoFo::PdfString& sb = b.GetString();
+        if (sa.IsHex() == sb.IsHex() && sa.IsUnicode() == sb.IsUnicode() &&
+            sa.GetLength() == sb.GetLength() &&
+            std::memcmp(sa.GetString(), sb.GetString(), static_cast<std::size_t>(sa.GetLength())) ==
+                0) {
+          return true;
+        }
+        break;
+      }
+      default:
+        break;
+    }
   }
-  // IsDictionary() completes the (delayed) parse of the object itself, not of its stream data.
-  if (!b->IsDictionary()) return true;
-  if (!pb->HasStreamToParse() && !b->HasStream()) return true;
-  const PdfObject* length = b->GetDictionary().GetKey(PoDoFo::PdfName::KeyLength);
-  return length != nullptr && length->IsNumber();
-}
-
-bool SameObject(PdfObject* a, PdfObject* b) {
-  if (SameParsedBytes(a, b)) return true;
-  if (Text(a) != Text(b)) return false;
-  if (a->HasStream() != b->HasStream()) return false;
-  return !a->HasStream() || StreamBytes(a) == StreamBytes(b);
+  return Text(&a) == Text(&b);
 }
 
 std::string NameOf(const PdfObject* value) {
@@ -85,34 +122,440 @@ void RefsIn(const PdfObject& value, std::vector<Num>& out, int depth = 0) {
   }
 }
 
-// One parsed document, indexed by object number.
-class Doc {
+// Whether PoDoFo has parsed `object` yet (PdfVariant::DelayedLoadDone is protected; a pointer to
+// it taken through a derived class is the sanctioned way to call it).
+struct LoadState : PoDoFo::PdfVariant {
+  static bool Loaded(const PdfObject& object) { return (object.*(&LoadState::DelayedLoadDone))(); }
+};
+
+// --- What the analysis needs of an object it has no other reason to look into: its references,
+// /Type, whether it has a stream with a direct /Length, and a page's /Annots. PoDoFo 0.9.8 parses
+// a dictionary at hundreds of instructions a byte (every array element is copied as the vector
+// grows), which for the CID fonts' /W arrays was most of a difference analysis. So an object not
+// parsed yet is read here straight from the file, by a reader that only accepts the plain syntax
+// it is sure PoDoFo reads the same way and gives up (the caller then asks PoDoFo) on anything
+// else: comments, names with # escapes, an R that does not follow two plain unsigned integers,
+// unknown keywords, bytes 0, deep nesting. On what it accepts, its references are PoDoFo's
+// (PoDoFo's DetermineDataType reads "n g R" wherever a value starts with an integer n), or a
+// superset where PoDoFo keeps one of duplicate keys; a superset only makes the analysis stricter.
+// It never reads past the bytes it is given. multi_signature_test covers what it refuses.
+struct RawObject {
+  bool ok = false;
+  bool is_dict = false;
+  bool has_stream = false;
+  bool length_direct = false;  // /Length is a direct integer
+  std::uint64_t length = 0;    // that integer
+  std::string type;            // /Type, if a name
+  Num annots = 0;              // /Annots, if a reference
+  std::vector<Num> refs;
+  std::size_t end = 0;  // the offset just after the "endobj" or "stream" read
+};
+
+class RawReader {
  public:
-  explicit Doc(PdfMemDocument& doc) : doc_(doc), objects_(doc.GetObjects()) {
-    const PdfObject* info = doc.GetTrailer()->GetDictionary().GetKey("Info");
-    const Num invented =
-        info != nullptr && info->IsReference() ? info->GetReference().ObjectNumber() : 0;
-    for (PdfObject* object : objects_) {
+  RawReader(std::string_view bytes, std::size_t at) : s_(bytes), i_(at) {}
+
+  // The object's value at the reader's position (PoDoFo's offset of a parsed object is just after
+  // its "n g obj", which PoDoFo has read and checked), then "endobj" or "stream".
+  RawObject Read() {
+    RawObject out;
+    SkipWhite();
+    if (i_ >= s_.size()) return out;
+    out.is_dict = Starts("<<");
+    Item top;
+    if (!Value(0, out, top) || top.kind == Kind::kR) return out;
+    if (top.kind == Kind::kInteger) {  // "n g obj n2 g2 R endobj" is a reference
+      if (!CompleteReference(0, out, top)) return out;
+      if (top.kind == Kind::kReference) out.refs.push_back(top.ref);
+    }
+    SkipWhite();
+    if (Keyword("endobj")) {
+      out.ok = true;
+    } else if (out.is_dict && Keyword("stream")) {
+      out.ok = out.has_stream = true;
+    }
+    if (!out.ok) out = RawObject{};
+    out.end = i_;
+    return out;
+  }
+
+ private:
+  enum class Kind { kOther, kInteger, kName, kReference, kR };
+  struct Item {
+    Kind kind = Kind::kOther;
+    std::uint64_t integer = 0;
+    std::string_view name;  // as written (with any #xx escapes)
+    bool escaped = false;
+    Num ref = 0;
+  };
+
+  static bool Fail() { return false; }
+  static bool White(unsigned char c) { return c != 0 && PoDoFo::PdfTokenizer::IsWhitespace(c); }
+  static bool Delimiter(unsigned char c) { return PoDoFo::PdfTokenizer::IsDelimiter(c); }
+  static bool Regular(unsigned char c) { return c != 0 && !White(c) && !Delimiter(c); }
+  static bool Digit(char c) { return c >= '0' && c <= '9'; }
+  unsigned char At(std::size_t k) const { return static_cast<unsigned char>(s_[k]); }
+  void SkipWhite() {
+    while (i_ < s_.size() && White(At(i_))) ++i_;
+  }
+  bool Starts(std::string_view text) const { return s_.substr(i_, text.size()) == text; }
+  // A run of regular characters at i_ (skipping white-space first).
+  std::string_view Token() {
+    SkipWhite();
+    const std::size_t start = i_;
+    while (i_ < s_.size() && Regular(At(i_))) ++i_;
+    return s_.substr(start, i_ - start);
+  }
+  bool Keyword(std::string_view word) {
+    const std::size_t save = i_;
+    if (Token() == word) return true;
+    i_ = save;
+    return false;
+  }
+  // [+-]digits[.digits] or [+-].digits: a number PoDoFo reads as such.
+  static bool Numeric(std::string_view t) {
+    std::size_t k = 0;
+    if (k < t.size() && (t[k] == '+' || t[k] == '-')) ++k;
+    bool digits = false, dot = false;
+    for (; k < t.size(); ++k) {
+      if (Digit(t[k])) {
+        digits = true;
+      } else if (t[k] == '.' && !dot) {
+        dot = true;
+      } else {
+        return false;
+      }
+    }
+    return digits;
+  }
+
+  // Literal string at i_ ('(' already there): balanced parentheses, backslash escapes the next
+  // byte (octal escapes are digits, which change nothing here), as PoDoFo's ReadString.
+  bool String() {
+    int balance = 0;
+    for (++i_; i_ < s_.size(); ++i_) {
+      const char c = s_[i_];
+      if (c == '\\') {
+        ++i_;
+      } else if (c == '(') {
+        ++balance;
+      } else if (c == ')') {
+        if (balance == 0) {
+          ++i_;
+          return true;
+        }
+        --balance;
+      }
+    }
+    return Fail();
+  }
+  bool HexString() {
+    static const auto kHexOrWhite = [] {
+      std::array<bool, 256> table{};
+      for (int c = 1; c < 256; ++c) {
+        const auto u = static_cast<unsigned char>(c);
+        table[u] = std::isxdigit(u) != 0 || White(u);
+      }
+      return table;
+    }();
+    const std::size_t start = i_ + 1;
+    const std::size_t close = s_.find('>', start);
+    if (close == std::string_view::npos) return Fail();
+    for (std::size_t k = start; k < close; ++k) {
+      if (!kHexOrWhite[At(k)]) return Fail();
+    }
+    i_ = close + 1;
+    return true;
+  }
+
+  // One item at i_ into `it`: a value, or the keyword R (which only a container's loop, that
+  // knows the two items before it, can turn into a reference).
+  bool Value(int depth, RawObject& out, Item& it) {
+    if (depth > 32) return Fail();
+    SkipWhite();
+    if (i_ >= s_.size()) return Fail();
+    const unsigned char c = At(i_);
+    it = Item{};
+    if (Digit(static_cast<char>(c))) {
+      // A plain unsigned integer (the common case: /W arrays are thousands of them).
+      std::size_t k = i_;
+      std::uint64_t value = 0;
+      while (k < s_.size() && k - i_ < 10 && Digit(s_[k])) {
+        value = value * 10 + (At(k) - '0');
+        ++k;
+      }
+      if (k - i_ <= 9 && (k == s_.size() || !Regular(At(k)))) {
+        it.kind = Kind::kInteger;
+        it.integer = value;
+        i_ = k;
+        return true;
+      }
+    }
+    if (c == 'R' && (i_ + 1 == s_.size() || !Regular(At(i_ + 1)))) {
+      ++i_;
+      it.kind = Kind::kR;
+      return true;
+    }
+    if (c == '(') return String();
+    if (c == '<') {
+      if (!Starts("<<")) return HexString();
+      i_ += 2;
+      return Dictionary(depth + 1, out);
+    }
+    if (c == '[') {
+      ++i_;
+      return Array(depth + 1, out);
+    }
+    if (c == '/') {
+      ++i_;
+      const std::size_t start = i_;
+      bool escaped = false;
+      while (i_ < s_.size() && Regular(At(i_))) {
+        if (s_[i_] == '#') {
+          // #xx, as PoDoFo's PdfName::FromEscaped reads it; anything else is not ours to read.
+          if (i_ + 2 >= s_.size() || !std::isxdigit(At(i_ + 1)) || !std::isxdigit(At(i_ + 2))) {
+            return Fail();
+          }
+          escaped = true;
+          i_ += 2;
+        }
+        ++i_;
+      }
+      it.kind = Kind::kName;
+      it.name = s_.substr(start, i_ - start);
+      it.escaped = escaped;
+      return true;
+    }
+    if (!Regular(c)) return Fail();  // ')', '>', '{', '}', '%', ']' out of place, byte 0
+    const std::string_view t = Token();
+    if (Numeric(t) || t == "true" || t == "false" || t == "null") return true;
+    return Fail();  // unknown keywords, "12abc", integers of ten digits or more...
+  }
+
+  // PoDoFo reads "n g R" (n, g integers) as a reference wherever a value starts with n. In an
+  // array every item is such a start, so an R completes the two integers before it, if they are
+  // integers; any other R is refused.
+  bool Array(int depth, RawObject& out) {
+    Kind older = Kind::kOther, last = Kind::kOther;
+    std::uint64_t older_value = 0, last_value = 0;
+    for (;;) {
+      SkipWhite();
+      if (i_ >= s_.size()) return Fail();
+      if (s_[i_] == ']') {
+        ++i_;
+        return true;
+      }
+      Item it;
+      if (!Value(depth, out, it)) return false;
+      if (it.kind == Kind::kR) {
+        if (older != Kind::kInteger || last != Kind::kInteger) return Fail();
+        out.refs.push_back(static_cast<Num>(older_value));
+        older = last = Kind::kOther;
+        continue;
+      }
+      older = last;
+      older_value = last_value;
+      last = it.kind;
+      last_value = it.integer;
+    }
+  }
+
+  // A dictionary value that is an integer may be the start of "n g R".
+  bool CompleteReference(int depth, RawObject& out, Item& value) {
+    SkipWhite();
+    if (i_ >= s_.size()) return Fail();
+    if (Digit(s_[i_])) {
+      Item generation, r;
+      if (!Value(depth, out, generation) || generation.kind != Kind::kInteger ||
+          !Value(depth, out, r) || r.kind != Kind::kR) {
+        return Fail();  // "/K 1 2 /L": PoDoFo would not read that either
+      }
+      value.kind = Kind::kReference;
+      value.ref = static_cast<Num>(value.integer);
+      return true;
+    }
+    const std::size_t save = i_;
+    Item next;
+    if (s_[i_] == 'R' && Value(depth, out, next) && next.kind == Kind::kR) return Fail();
+    i_ = save;
+    return true;
+  }
+
+  bool Dictionary(int depth, RawObject& out) {
+    bool seen_type = false, seen_annots = false, seen_length = false;
+    for (;;) {
+      SkipWhite();
+      if (i_ >= s_.size()) return Fail();
+      if (Starts(">>")) {
+        i_ += 2;
+        return true;
+      }
+      Item key;
+      if (!Value(depth, out, key) || key.kind != Kind::kName) return Fail();
+      Item value;
+      if (!Value(depth, out, value) || value.kind == Kind::kR) return Fail();
+      if (value.kind == Kind::kInteger && !CompleteReference(depth, out, value)) return false;
+      if (value.kind == Kind::kReference) out.refs.push_back(value.ref);
+      if (depth != 1) continue;
+      // The object's own dictionary: the keys the analysis asks about (by their unescaped names,
+      // which these readings do not work out).
+      if (key.escaped) return Fail();
+      if (key.name == "Type") {
+        if (seen_type || value.kind != Kind::kName || value.escaped) return Fail();
+        seen_type = true;
+        out.type = std::string(value.name);
+      } else if (key.name == "Annots") {
+        if (seen_annots) return Fail();
+        seen_annots = true;
+        if (value.kind == Kind::kReference) out.annots = value.ref;
+      } else if (key.name == "Length") {
+        if (seen_length) return Fail();
+        seen_length = true;
+        out.length_direct = value.kind == Kind::kInteger;
+        out.length = value.integer;
+      }
+    }
+  }
+
+  std::string_view s_;
+  std::size_t i_;
+};
+
+struct Field {
+  std::string name;        // fully qualified
+  std::string type;        // /FT, inherited
+  std::int64_t flags = 0;  // /Ff, inherited
+  std::vector<Num> widgets;
+};
+
+// Terminal fields (indirect ones) by object number, and the field of every widget.
+struct FieldTree {
+  std::map<Num, Field> fields;
+  std::map<Num, Num> widget_field;
+};
+// Facts about the whole document the analysis of every signed revision needs (the whole document
+// is the same for all of them), worked out on first use.
+struct Facts {
+  Num root = 0;
+  FieldTree fields;
+  std::set<Num> content;    // reachable from the catalog, /DSS not followed
+  std::set<Num> dss_reach;  // reachable from the catalog's /DSS
+  std::set<Num> dss;        // reachable from /DSS only
+  Num info = 0;             // the Info dictionary, if only the trailer names it
+  Num acroform = 0, fields_array = 0;
+  std::set<Num> annots_arrays;  // pages' /Annots arrays named by reference
+};
+
+// PoDoFo invents an Info dictionary for a file without one (a new object the trailer names, not
+// read from the file); it is not in the file. An Info dictionary read from the file is dirty too
+// (PoDoFo writes its /Producer on loading) but is analysed like any object: one the content
+// reaches is content.
+bool Invented(PdfObject* object, Num num, Num info) {
+  return num == info && object->IsDirty() &&
+         dynamic_cast<PoDoFo::PdfParserObject*>(object) == nullptr;
+}
+
+}  // namespace
+
+// --- The whole document, indexed once per verification.
+struct DocumentIndex::Impl {
+  Impl(PoDoFo::PdfVecObjects& all, const PdfObject* document_trailer, std::string_view file)
+      : objects(all), trailer(document_trailer), bytes(file) {
+    const PdfObject* trailer_info = trailer->GetDictionary().GetKey("Info");
+    const Num info = trailer_info != nullptr && trailer_info->IsReference()
+                         ? trailer_info->GetReference().ObjectNumber()
+                         : 0;
+    for (PdfObject* object : objects) {
       const Num num = object->Reference().ObjectNumber();
-      // PoDoFo invents an Info dictionary for a file without one; it is not in the file.
-      if (num == invented && object->IsDirty()) continue;
-      by_num_[num] = object;
+      if (Invented(object, num, info)) continue;
+      by_num[num] = object;
     }
   }
 
   PdfObject* At(Num num) const {
-    auto it = by_num_.find(num);
-    return it == by_num_.end() ? nullptr : it->second;
+    auto it = by_num.find(num);
+    return it == by_num.end() ? nullptr : it->second;
   }
-  const std::map<Num, PdfObject*>& all() const { return by_num_; }
-  PdfObject* Resolve(PdfObject* object) const { return pdf::Resolve(objects_, object); }
-  PdfObject* Get(PdfObject* dict, const char* key) const { return pdf::Get(objects_, dict, key); }
-  const PdfObject* Trailer() const { return doc_.GetTrailer(); }
-  Num TrailerRef(const char* key) const {
-    const PdfObject* value = Trailer()->GetDictionary().GetKey(key);
-    return value != nullptr && value->IsReference() ? value->GetReference().ObjectNumber() : 0;
+
+  // The reader's view of `object` (nullptr: ask PoDoFo), a top-level object of this document or
+  // of one of its signed revisions (parsed from the file's first `limit` bytes): read from the
+  // file at its offset unless PoDoFo has parsed it already. Every revision is a prefix of the
+  // file, so one offset is one text whichever revision the object was parsed in, as long as it
+  // ends inside that revision; readings are kept by offset.
+  const RawObject* ReadAt(PdfObject* object, std::size_t limit) const {
+    const RawObject* read = Reading(object);
+    return read != nullptr && read->ok && read->end <= limit ? read : nullptr;
   }
-  PdfObject* Catalog() const { return At(TrailerRef("Root")); }
+  // The reading of a top-level object (ok or not), nullptr for any other.
+  const RawObject* Reading(PdfObject* object) const {
+    if (bytes.empty() || object == nullptr) return nullptr;
+    auto* parser = dynamic_cast<PoDoFo::PdfParserObject*>(object);
+    if (parser == nullptr || parser->GetOffset() <= 0 ||
+        static_cast<std::size_t>(parser->GetOffset()) >= bytes.size()) {
+      return nullptr;
+    }
+    const auto offset = static_cast<std::size_t>(parser->GetOffset());
+    auto cached = raw.find(offset);
+    if (cached == raw.end()) {
+      cached = raw.emplace(offset, RawReader(bytes, offset).Read()).first;
+    }
+    return &cached->second;
+  }
+  const RawObject* Raw(Num num) const { return ReadAt(At(num), bytes.size()); }
+
+  // The references in `object` (parsed from the file's first `limit` bytes), as RefsIn finds
+  // them (or a superset).
+  void RefsOf(PdfObject* object, std::vector<Num>& out, std::size_t limit) const {
+    if (const RawObject* read = ReadAt(object, limit)) {
+      out.insert(out.end(), read->refs.begin(), read->refs.end());
+    } else {
+      RefsIn(*object, out);
+    }
+  }
+
+  void RefsOf(Num num, std::vector<Num>& out) const {
+    if (PdfObject* object = At(num)) RefsOf(object, out, bytes.size());
+  }
+
+  // /Type of object `num` (a direct name, else "").
+  std::string TypeOf(Num num) const {
+    if (const RawObject* read = Raw(num)) return read->type;
+    PdfObject* object = At(num);
+    return NameOf(pdf::Get(objects, object, "Type"));
+  }
+
+  // True when `a` (from a signed revision) was parsed from the same bytes as object `num` here:
+  // both are top-level parser objects at the same file offset, and the signed revision is a prefix
+  // of the document, so they read the same "n g obj ... endobj" text. The one input a parse takes
+  // from elsewhere is an indirect stream /Length, which each document resolves on its own; such
+  // streams are compared byte for byte instead. Objects from object streams are plain PdfObjects
+  // and always compared. This spares serialising every unchanged object (the embedded fonts, most
+  // of all) for each signature, and parsing it in each signed revision at all: only the whole
+  // document's copy is looked into.
+  //
+  // With the file's bytes, that text (and a stream's data) must also end inside the signed
+  // revision (`limit` bytes long): an object whose text runs on past the revision's end is not
+  // what was signed, whatever its offset (in the signed revision alone it does not even parse).
+  // Where the reader cannot tell where the text ends, the two are compared like any other pair.
+  bool SameBytes(PdfObject* a, Num num, std::size_t limit) const {
+    PdfObject* b = At(num);
+    auto* pa = dynamic_cast<PoDoFo::PdfParserObject*>(a);
+    auto* pb = dynamic_cast<PoDoFo::PdfParserObject*>(b);
+    if (pa == nullptr || pb == nullptr || pa->GetOffset() <= 0 ||
+        pa->GetOffset() != pb->GetOffset()) {
+      return false;
+    }
+    if (const RawObject* read = Reading(b)) {
+      if (!read->ok || read->end > limit) return false;
+      // A stream's data (after "stream" and its end of line) must lie inside the revision too.
+      return !read->has_stream || (read->length_direct && read->end + 2 + read->length <= limit);
+    }
+    // IsDictionary() completes the (delayed) parse of the object itself, not of its stream data.
+    if (!b->IsDictionary()) return true;
+    if (!pb->HasStreamToParse() && !b->HasStream()) return true;
+    const PdfObject* length = b->GetDictionary().GetKey(PoDoFo::PdfName::KeyLength);
+    return length != nullptr && length->IsNumber();
+  }
 
   // Object numbers reachable from `roots`; the key `skip_key` of object `skip_num` is not
   // followed.
@@ -130,29 +573,93 @@ class Doc {
           if (key.GetName() != skip_key && item != nullptr) RefsIn(*item, todo);
         }
       } else {
-        RefsIn(*object, todo);
+        RefsOf(num, todo);
       }
     }
     return seen;
   }
 
+  PoDoFo::PdfVecObjects& objects;
+  const PdfObject* trailer;
+  std::string_view bytes;  // empty: no reader, PoDoFo parses everything
+  std::map<Num, PdfObject*> by_num;
+  mutable std::map<std::size_t, RawObject> raw;  // by file offset
+  mutable std::unique_ptr<Facts> facts;          // set once worked out
+};
+
+namespace {
+
+// One parsed document, indexed by object number: the whole document (`whole` set, `old` not),
+// or a signed revision (`old` set) whose objects read from the same bytes as the whole
+// document's are looked into through the whole document's copy.
+class Doc {
+ public:
+  explicit Doc(const DocumentIndex::Impl& whole)
+      : objects_(whole.objects),
+        trailer_(whole.trailer),
+        whole_(&whole),
+        size_(whole.bytes.size()) {
+    is_whole_ = true;
+  }
+  Doc(PoDoFo::PdfVecObjects& objects, const PdfObject* trailer, std::size_t size,
+      const DocumentIndex::Impl& whole)
+      : objects_(objects), trailer_(trailer), whole_(&whole), size_(size) {
+    const PdfObject* trailer_info = trailer_->GetDictionary().GetKey("Info");
+    const Num info = trailer_info != nullptr && trailer_info->IsReference()
+                         ? trailer_info->GetReference().ObjectNumber()
+                         : 0;
+    for (PdfObject* object : objects_) {
+      const Num num = object->Reference().ObjectNumber();
+      if (Invented(object, num, info)) continue;
+      by_num_[num] = object;
+    }
+  }
+
+  // The object itself.
+  PdfObject* Raw(Num num) const {
+    if (is_whole_) return whole_->At(num);
+    auto it = by_num_.find(num);
+    return it == by_num_.end() ? nullptr : it->second;
+  }
+  // The object, or its equal in the whole document (same bytes): for reading its values.
+  PdfObject* At(Num num) const { return View(Raw(num)); }
+  const std::map<Num, PdfObject*>& all() const { return is_whole_ ? whole_->by_num : by_num_; }
+  PdfObject* Resolve(PdfObject* object) const { return View(pdf::Resolve(objects_, object)); }
+  PdfObject* Get(PdfObject* dict, const char* key) const {
+    if (dict == nullptr || !dict->IsDictionary()) return nullptr;
+    return Resolve(dict->GetDictionary().GetKey(PoDoFo::PdfName(key)));
+  }
+  const PdfObject* Trailer() const { return trailer_; }
+  Num TrailerRef(const char* key) const {
+    const PdfObject* value = Trailer()->GetDictionary().GetKey(key);
+    return value != nullptr && value->IsReference() ? value->GetReference().ObjectNumber() : 0;
+  }
+  PdfObject* Catalog() const { return At(TrailerRef("Root")); }
+  const DocumentIndex::Impl& whole() const { return *whole_; }
+  // The length of the bytes it was parsed from (0: not known).
+  std::size_t Size() const { return size_; }
+
  private:
-  PdfMemDocument& doc_;
+  PdfObject* View(PdfObject* object) const {
+    if (is_whole_ || object == nullptr) return object;
+    const Num num = object->Reference().ObjectNumber();
+    auto own = by_num_.find(num);
+    if (own == by_num_.end() || own->second != object) return object;
+    auto memo = views_.find(num);
+    if (memo == views_.end()) {
+      memo = views_.emplace(num, whole_->SameBytes(object, num, size_) ? whole_->At(num) : object)
+                 .first;
+    }
+    return memo->second;
+  }
+
   PoDoFo::PdfVecObjects& objects_;
-  std::map<Num, PdfObject*> by_num_;
-};
-
-struct Field {
-  std::string name;        // fully qualified
-  std::string type;        // /FT, inherited
-  std::int64_t flags = 0;  // /Ff, inherited
-  std::vector<Num> widgets;
-};
-
-// Terminal fields (indirect ones) by object number, and the field of every widget.
-struct FieldTree {
-  std::map<Num, Field> fields;
-  std::map<Num, Num> widget_field;
+  const PdfObject* trailer_;
+  const DocumentIndex::Impl* whole_ = nullptr;
+  std::size_t size_ = 0;
+  bool is_whole_ = false;
+  std::map<Num, PdfObject*> by_num_;  // a signed revision's objects
+  mutable std::map<Num, PdfObject*> views_;
 };
 
 void WalkFields(const Doc& doc, PdfObject* kids, const Field& parent, int depth,
@@ -202,6 +709,49 @@ FieldTree Fields(const Doc& doc) {
   std::set<Num> seen;
   WalkFields(doc, doc.Get(doc.Get(doc.Catalog(), "AcroForm"), "Fields"), Field{}, 0, seen, tree);
   return tree;
+}
+
+const Facts& WholeFacts(const Doc& whole) {
+  const DocumentIndex::Impl& index = whole.whole();
+  if (index.facts) return *index.facts;
+  auto facts = std::make_unique<Facts>();
+  const Num root = whole.TrailerRef("Root");
+  facts->root = root;
+  facts->fields = Fields(whole);
+  facts->content = index.Reach({root}, root, "DSS");
+  PdfObject* catalog = whole.Catalog();
+  std::vector<Num> dss_roots;
+  if (const PdfObject* dss = catalog->GetDictionary().GetKey("DSS")) RefsIn(*dss, dss_roots);
+  facts->dss_reach = index.Reach(dss_roots);
+  for (Num num : facts->dss_reach) {
+    if (facts->content.count(num) == 0) facts->dss.insert(num);
+  }
+  facts->info = whole.TrailerRef("Info");
+  if (facts->content.count(facts->info) != 0) facts->info = 0;
+  if (PdfObject* acroform = catalog->GetDictionary().GetKey("AcroForm");
+      acroform != nullptr && acroform->IsReference()) {
+    facts->acroform = acroform->GetReference().ObjectNumber();
+  }
+  if (PdfObject* form = whole.Get(catalog, "AcroForm"); form != nullptr && form->IsDictionary()) {
+    const PdfObject* value = form->GetDictionary().GetKey("Fields");
+    if (value != nullptr && value->IsReference()) {
+      facts->fields_array = value->GetReference().ObjectNumber();
+    }
+  }
+  // Every page's /Annots array (by /Type, pages or not reachable from the tree).
+  for (const auto& [num, object] : whole.all()) {
+    if (index.TypeOf(num) != "Page") continue;
+    if (const RawObject* read = index.Raw(num)) {
+      if (read->annots != 0) facts->annots_arrays.insert(read->annots);
+      continue;
+    }
+    const PdfObject* annots = object->GetDictionary().GetKey("Annots");
+    if (annots != nullptr && annots->IsReference()) {
+      facts->annots_arrays.insert(annots->GetReference().ObjectNumber());
+    }
+  }
+  index.facts = std::move(facts);
+  return *index.facts;
 }
 
 // FieldMDP locks (ISO 32000-1 12.8.2.4) collected from the signatures of a revision.
@@ -299,7 +849,10 @@ std::vector<std::string> ChangedKeys(PdfObject* a, PdfObject* b) {
   std::set<std::string> keys;
   if (!a->IsDictionary() || !b->IsDictionary()) return {"(type)"};
   for (const auto& [key, item] : a->GetDictionary().GetKeys()) {
-    if (Text(item) != Text(b->GetDictionary().GetKey(key))) keys.insert(key.GetName());
+    const PdfObject* other = b->GetDictionary().GetKey(key);
+    const bool same =
+        item != nullptr && other != nullptr ? SameText(*item, *other) : Text(item) == Text(other);
+    if (!same) keys.insert(key.GetName());
   }
   for (const auto& [key, item] : b->GetDictionary().GetKeys()) {
     if (!a->GetDictionary().HasKey(key)) keys.insert(key.GetName());
@@ -319,7 +872,7 @@ std::string KeyList(const std::vector<std::string>& keys) {
 class Analysis {
  public:
   Analysis(const Doc& old_doc, const Doc& doc, DiffOutcome& out)
-      : old_(old_doc), new_(doc), out_(out) {}
+      : old_(old_doc), new_(doc), whole_(doc.whole()), out_(out) {}
 
   void Run() {
     out_.docmdp = DocMdpLevel(old_);
@@ -328,13 +881,16 @@ class Analysis {
       Flag(0, "文档目录被替换 / the trailer's /Root (document catalog) was replaced");
       return;
     }
-    Classify(root);
+    facts_ = &WholeFacts(new_);
+    Classify();
+    // Objects read from the same bytes are the same; only the others are compared.
     std::set<Num> changed;
     for (const auto& [num, object] : new_.all()) {
-      PdfObject* before = old_.At(num);
-      if (before != nullptr && !SameObject(before, object)) changed.insert(num);
+      PdfObject* before = old_.Raw(num);
+      if (before == nullptr || AnyChangeAllowed(num)) continue;
+      if (!SameObject(before, num, object)) changed.insert(num);
     }
-    for (Num num : changed) CheckChanged(num, old_.At(num), new_.At(num));
+    for (Num num : changed) CheckChanged(num, old_.Raw(num), new_.At(num));
     for (const auto& [num, object] : new_.all()) {
       if (old_.At(num) == nullptr) CheckAdded(num, object);
     }
@@ -358,17 +914,36 @@ class Analysis {
  private:
   void Flag(Num num, std::string change) { out_.disallowed.push_back({num, std::move(change)}); }
 
+  // True when CheckChanged accepts any change of object `num` of the whole document:
+  // only the DSS or the metadata dictionary, and none of the objects it looks at first. Such an
+  // object need not be compared (nor its old version parsed).
+  bool AnyChangeAllowed(Num num) const {
+    const bool metadata = facts_->dss.count(num) != 0 || (num == facts_->info && facts_->info != 0);
+    return metadata && num != facts_->root && num != facts_->acroform &&
+           num != facts_->fields_array && facts_->annots_arrays.count(num) == 0 &&
+           facts_->fields.fields.count(num) == 0 && facts_->fields.widget_field.count(num) == 0 &&
+           whole_.TypeOf(num) != "Page";
+  }
+
+  // `a` from the signed revision and `b`, object `num` of the whole document.
+  bool SameObject(PdfObject* a, Num num, PdfObject* b) const {
+    if (whole_.SameBytes(a, num, old_.Size())) return true;
+    if (!SameText(*a, *b)) return false;
+    if (a->HasStream() != b->HasStream()) return false;
+    return !a->HasStream() || StreamBytes(a) == StreamBytes(b);
+  }
+
   bool IsNew(Num num) const { return old_.At(num) == nullptr && new_.At(num) != nullptr; }
 
   // Objects that only hold other objects (compared on their own) and are drawn by nothing.
   bool Structural(const Doc& doc, Num num, PdfObject* object) const {
     const std::string type = NameOf(doc.Get(object, "Type"));
-    return (type == "XRef" || type == "ObjStm") && content_.count(num) == 0;
+    return (type == "XRef" || type == "ObjStm") && facts_->content.count(num) == 0;
   }
 
   // Added objects reachable from `roots`.
   void AllowNewFrom(const std::vector<Num>& roots) {
-    for (Num num : new_.Reach(roots)) {
+    for (Num num : whole_.Reach(roots)) {
       if (IsNew(num)) allowed_new_.insert(num);
     }
   }
@@ -379,10 +954,8 @@ class Analysis {
     AllowNewFrom(roots);
   }
 
-  void Classify(Num root) {
-    new_fields_ = Fields(new_);
+  void Classify() {
     old_fields_ = Fields(old_);
-    content_ = new_.Reach({root}, root, "DSS");
 
     // FieldMDP locks of the signatures in the signed revision (/Reference and the field /Lock).
     Locks locks;
@@ -395,7 +968,7 @@ class Analysis {
       locks.Add(old_, old_.Get(node, "Lock"));
     }
 
-    for (const auto& [num, field] : new_fields_.fields) {
+    for (const auto& [num, field] : facts_->fields.fields) {
       PdfObject* node = new_.At(num);
       const bool existed = old_fields_.fields.count(num) != 0;
       const bool locked = locks.Has(field.name);
@@ -430,32 +1003,9 @@ class Analysis {
       }
     }
 
-    PdfObject* catalog = new_.Catalog();
-    AllowNewFromValue(catalog->GetDictionary().GetKey("DSS"));
-    std::vector<Num> dss_roots;
-    if (const PdfObject* dss = catalog->GetDictionary().GetKey("DSS")) RefsIn(*dss, dss_roots);
-    for (Num num : new_.Reach(dss_roots)) {
-      if (content_.count(num) == 0) dss_.insert(num);
-    }
-    info_ = new_.TrailerRef("Info");
-    if (content_.count(info_) != 0) info_ = 0;
-
-    if (PdfObject* acroform = catalog->GetDictionary().GetKey("AcroForm");
-        acroform != nullptr && acroform->IsReference()) {
-      acroform_ = acroform->GetReference().ObjectNumber();
-    }
-    if (PdfObject* form = new_.Get(catalog, "AcroForm"); form != nullptr && form->IsDictionary()) {
-      const PdfObject* value = form->GetDictionary().GetKey("Fields");
-      if (value != nullptr && value->IsReference()) {
-        fields_array_ = value->GetReference().ObjectNumber();
-      }
-    }
-    for (const auto& [num, object] : new_.all()) {
-      if (NameOf(new_.Get(object, "Type")) != "Page") continue;
-      const PdfObject* annots = object->GetDictionary().GetKey("Annots");
-      if (annots != nullptr && annots->IsReference()) {
-        annots_arrays_.insert(annots->GetReference().ObjectNumber());
-      }
+    // The DSS and everything it reaches may be added.
+    for (Num num : facts_->dss_reach) {
+      if (IsNew(num)) allowed_new_.insert(num);
     }
   }
 
@@ -578,10 +1128,11 @@ class Analysis {
 
   std::string FieldOrWidget(Num num, PdfObject* before, PdfObject* after) {
     const auto keys = ChangedKeys(before, after);
-    auto field_of = new_fields_.fields.count(num) != 0 ? num : 0;
+    const FieldTree& fields = facts_->fields;
+    auto field_of = fields.fields.count(num) != 0 ? num : 0;
     if (field_of == 0) {
-      auto it = new_fields_.widget_field.find(num);
-      if (it != new_fields_.widget_field.end()) field_of = it->second;
+      auto it = fields.widget_field.find(num);
+      if (it != fields.widget_field.end()) field_of = it->second;
     }
     const bool fillable = filled_.count(field_of) != 0;
     const bool is_field = field_of == num;
@@ -589,7 +1140,9 @@ class Analysis {
       const bool ok =
           fillable && (key == "AP" || key == "M" || key == "AS" || (is_field && key == "V"));
       if (!ok) {
-        const auto& field = new_fields_.fields[field_of];
+        static const Field kNone;
+        auto found = fields.fields.find(field_of);
+        const Field& field = found != fields.fields.end() ? found->second : kNone;
         return "表单域 " + field.name + " 的 /" + key + " 被修改（不允许）/ field " + field.name +
                " /" + key + " changed (not permitted: " +
                (out_.docmdp == 1      ? "certified P1"
@@ -606,18 +1159,19 @@ class Analysis {
     std::string problem = "?";
     if (num == new_.TrailerRef("Root")) {
       problem = Catalog(before, after);
-    } else if (num == acroform_) {
+    } else if (num == facts_->acroform) {
       problem = AcroFormDict(before, after);
-    } else if (num == fields_array_) {
+    } else if (num == facts_->fields_array) {
       problem = ArrayGrows(before, after, new_sig_fields_, "/Fields");
-    } else if (annots_arrays_.count(num) != 0) {
+    } else if (facts_->annots_arrays.count(num) != 0) {
       problem = ArrayGrows(before, after, new_sig_widgets_, "/Annots");
     } else if (NameOf(new_.Get(after, "Type")) == "Page" &&
                NameOf(old_.Get(before, "Type")) == "Page") {
       problem = Page(before, after);
-    } else if (new_fields_.fields.count(num) != 0 || new_fields_.widget_field.count(num) != 0) {
+    } else if (facts_->fields.fields.count(num) != 0 ||
+               facts_->fields.widget_field.count(num) != 0) {
       problem = FieldOrWidget(num, before, after);
-    } else if (dss_.count(num) != 0 || (num == info_ && info_ != 0)) {
+    } else if (facts_->dss.count(num) != 0 || (num == facts_->info && facts_->info != 0)) {
       problem = "";
     }
     if (problem == "?") {
@@ -628,8 +1182,8 @@ class Analysis {
   }
 
   void CheckAdded(Num num, PdfObject* object) {
-    if (allowed_new_.count(num) != 0 || approved_new_.count(num) != 0 || dss_.count(num) != 0 ||
-        num == info_ || Structural(new_, num, object)) {
+    if (allowed_new_.count(num) != 0 || approved_new_.count(num) != 0 ||
+        facts_->dss.count(num) != 0 || num == facts_->info || Structural(new_, num, object)) {
       return;
     }
     auto refused = refused_.find(num);
@@ -642,9 +1196,13 @@ class Analysis {
     RefsIn(*old_.Trailer(), refs);
     for (const auto& [num, object] : old_.all()) {
       // An object read from the same bytes holds the same references: take them from the
-      // whole document's copy, which is parsed already.
-      PdfObject* now = new_.At(num);
-      RefsIn(now != nullptr && SameParsedBytes(object, now) ? *now : *object, refs);
+      // whole document's index (read once for all the signatures); the others are read from the
+      // file too when they can be.
+      if (whole_.SameBytes(object, num, old_.Size())) {
+        whole_.RefsOf(num, refs);
+      } else {
+        whole_.RefsOf(object, refs, old_.Size());
+      }
     }
     std::sort(refs.begin(), refs.end());
     refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
@@ -659,13 +1217,10 @@ class Analysis {
 
   const Doc& old_;
   const Doc& new_;
+  const DocumentIndex::Impl& whole_;
   DiffOutcome& out_;
-  FieldTree new_fields_, old_fields_;
-  std::set<Num> content_;  // reachable from the catalog, /DSS not followed
-  std::set<Num> dss_;      // reachable from /DSS only
-  Num info_ = 0;           // the Info dictionary, if only the trailer names it
-  Num acroform_ = 0, fields_array_ = 0;
-  std::set<Num> annots_arrays_;
+  const Facts* facts_ = nullptr;  // of the whole document
+  FieldTree old_fields_;
   std::set<Num> new_sig_fields_, new_sig_widgets_, filled_;
   std::set<Num> allowed_new_;           // added objects a permitted change brings
   std::set<Num> approved_new_;          // added containers approved by the rules
@@ -674,12 +1229,32 @@ class Analysis {
 
 }  // namespace
 
-DiffOutcome CompareRevisions(PdfMemDocument& signed_revision, PdfMemDocument& document) {
-  const Doc old_doc(signed_revision);
-  const Doc new_doc(document);
+DocumentIndex::DocumentIndex(ParsedDocument& document, std::string_view bytes)
+    : impl_(std::make_unique<Impl>(document.GetObjects(), document.GetTrailer(), bytes)) {}
+
+DocumentIndex::~DocumentIndex() = default;
+
+namespace {
+
+DiffOutcome Compare(PoDoFo::PdfVecObjects& objects, const PdfObject* trailer, std::size_t size,
+                    const DocumentIndex::Impl& whole_index) {
+  const Doc whole(whole_index);
+  const Doc old_doc(objects, trailer, size, whole_index);
   DiffOutcome out;
-  Analysis(old_doc, new_doc, out).Run();
+  Analysis(old_doc, whole, out).Run();
   return out;
+}
+
+}  // namespace
+
+DiffOutcome CompareRevisions(ParsedDocument& signed_revision, const DocumentIndex& document) {
+  return Compare(signed_revision.GetObjects(), signed_revision.GetTrailer(), signed_revision.size(),
+                 *document.impl_);
+}
+
+DiffOutcome CompareRevisions(PdfMemDocument& signed_revision, PdfMemDocument& document) {
+  const DocumentIndex::Impl index(document.GetObjects(), document.GetTrailer(), {});
+  return Compare(signed_revision.GetObjects(), signed_revision.GetTrailer(), 0, index);
 }
 
 }  // namespace sealflow::signing::pdf

@@ -11,7 +11,8 @@
 //     /SigFlags), the /Fields and page /Annots arrays (old entries kept), a page dictionary (its
 //     /Annots only), the catalog (/AcroForm, /DSS, /Extensions; /Perms never);
 //   * the DSS and everything only it reaches (certificates, CRLs, OCSP responses, VRI);
-//   * the document information dictionary (metadata that is never drawn);
+//   * the document information dictionary, if only the trailer names it (metadata that is never
+//     drawn; one the catalog reaches is content like any other object);
 //   * unless the document is certified with DocMDP P1: filling an existing form field (/V, /AS,
 //     the widget's /AP and /M) that is neither read-only nor locked by a FieldMDP transform
 //     (/Reference or /Lock) of a signature in the signed revision;
@@ -21,14 +22,21 @@
 // document a new signature field must be invisible — a visible signature fills a field the
 // certifier prepared (the sneaky signature attack draws content with a new signature's
 // appearance). A reference in the signed revision to an object that did not exist then and exists
-// now counts as a change to that object (hide-and-replace through dangling references).
+// now counts as a change to that object (hide-and-replace through dangling references). An object
+// the whole document reads from the same bytes as the signed revision (same offset, a text that
+// ends inside the signed revision) is unchanged; one whose text runs on past the signed revision's
+// end (completed by a later revision) is compared like any other.
 #pragma once
 
 #include <podofo/podofo.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "pdf_util.h"
 
 namespace sealflow::signing::pdf {
 
@@ -42,8 +50,33 @@ struct DiffOutcome {
   std::vector<ObjectChange> disallowed;
 };
 
-// Compares `signed_revision` (the prefix the signature covers, parsed on its own) with
-// `document` (the whole file). Both are only read. Throws PoDoFo::PdfError on broken structure.
+// The whole document, for comparing each of its signed revisions with it: what does not depend
+// on the revision (its field tree, what its catalog and /DSS reach, its pages' /Annots arrays,
+// the references in each object) is worked out once, on first use, and kept for the next
+// comparison. `document` and `bytes` must outlive it and stay unchanged. `bytes` are the file
+// `document` was parsed from, or empty; with them, objects the analysis only needs the
+// references, /Type, /Length or /Annots of are read from the file by a small strict reader
+// instead of being parsed by PoDoFo (anything that reader is not sure of is left to PoDoFo).
+// Not thread-safe: one verification at a time.
+class DocumentIndex {
+ public:
+  DocumentIndex(ParsedDocument& document, std::string_view bytes);
+  ~DocumentIndex();
+  DocumentIndex(const DocumentIndex&) = delete;
+  DocumentIndex& operator=(const DocumentIndex&) = delete;
+
+  struct Impl;
+
+ private:
+  friend DiffOutcome CompareRevisions(ParsedDocument&, const DocumentIndex&);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Compares `signed_revision` with the whole document. Both are only read. Throws
+// PoDoFo::PdfError on broken structure.
+DiffOutcome CompareRevisions(ParsedDocument& signed_revision, const DocumentIndex& document);
+
+// The same for a single comparison, without the file's bytes.
 DiffOutcome CompareRevisions(PoDoFo::PdfMemDocument& signed_revision,
                              PoDoFo::PdfMemDocument& document);
 

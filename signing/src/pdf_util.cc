@@ -118,6 +118,27 @@ void StringOutputDevice::Seek(std::size_t offset) {
   pos_ = offset;
 }
 
+ParsedDocument::ParsedDocument(std::string_view bytes)
+    : size_(bytes.size()), parser_(std::make_unique<PoDoFo::PdfParser>(&objects_)) {
+  parser_->ParseFile(InputDeviceOver(bytes), /*bLoadOnDemand=*/true);
+  // What PdfMemDocument::InitFromParser and InitPagesTree would refuse.
+  const PdfObject* trailer = parser_->GetTrailer();
+  catalog_ = trailer != nullptr ? trailer->GetIndirectKey("Root") : nullptr;
+  if (catalog_ == nullptr) {
+    PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_NoObject, "Catalog object not found!");
+  }
+  if (const PdfObject* pages = catalog_->GetIndirectKey("Pages")) {
+    const PdfObject* type = pages->GetDictionary().GetKey(PoDoFo::PdfName::KeyType);
+    if (type == nullptr || !type->IsName() || type->GetName() != PoDoFo::PdfName("Pages")) {
+      PODOFO_RAISE_ERROR(PoDoFo::ePdfError_InvalidDataType);
+    }
+  }
+}
+
+ParsedDocument::~ParsedDocument() = default;
+
+const PdfObject* ParsedDocument::GetTrailer() const { return parser_->GetTrailer(); }
+
 PdfObject* Resolve(PoDoFo::PdfVecObjects& objects, PdfObject* object) {
   // A reference to a reference is not valid PDF; one level is all we follow.
   if (object != nullptr && object->IsReference()) return objects.GetObject(object->GetReference());
@@ -169,14 +190,23 @@ void Walk(PoDoFo::PdfVecObjects& objects, PdfObject* kids, const std::string& pr
   }
 }
 
+void ForEachFieldIn(PoDoFo::PdfVecObjects& objects, PdfObject* catalog,
+                    const std::function<void(const std::string&, PdfObject*)>& visit) {
+  PdfObject* acroform = Get(objects, catalog, "AcroForm");
+  std::set<PoDoFo::PdfReference> seen;
+  Walk(objects, Get(objects, acroform, "Fields"), "", 0, seen, visit);
+}
+
 }  // namespace
 
 void ForEachField(PoDoFo::PdfMemDocument& doc,
                   const std::function<void(const std::string&, PdfObject*)>& visit) {
-  PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-  PdfObject* acroform = Get(objects, doc.GetCatalog(), "AcroForm");
-  std::set<PoDoFo::PdfReference> seen;
-  Walk(objects, Get(objects, acroform, "Fields"), "", 0, seen, visit);
+  ForEachFieldIn(doc.GetObjects(), doc.GetCatalog(), visit);
+}
+
+void ForEachField(ParsedDocument& doc,
+                  const std::function<void(const std::string&, PdfObject*)>& visit) {
+  ForEachFieldIn(doc.GetObjects(), doc.GetCatalog(), visit);
 }
 
 std::string Describe(const PoDoFo::PdfError& error) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <ios>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,31 @@ class StringOutputDevice final : public PoDoFo::PdfOutputDevice {
   std::size_t pos_;
 };
 
+// A PDF parsed for reading: PoDoFo's parser over bytes the caller owns (they must outlive it),
+// objects parsed on demand. Unlike PdfMemDocument::LoadFromDevice it sets up nothing else: no
+// document information dictionary (PoDoFo writes its /Producer into the file's, or invents one
+// for a file without) and no page tree object, which verification does not use. It fails where
+// LoadFromDevice fails for a missing catalog or a page tree root that is not /Type /Pages.
+// Throws PoDoFo::PdfError.
+class ParsedDocument {
+ public:
+  explicit ParsedDocument(std::string_view bytes);
+  ~ParsedDocument();
+  ParsedDocument(const ParsedDocument&) = delete;
+  ParsedDocument& operator=(const ParsedDocument&) = delete;
+
+  PoDoFo::PdfVecObjects& GetObjects() { return objects_; }
+  const PoDoFo::PdfObject* GetTrailer() const;
+  PoDoFo::PdfObject* GetCatalog() const { return catalog_; }
+  std::size_t size() const { return size_; }  // of the bytes it was parsed from
+
+ private:
+  std::size_t size_;
+  PoDoFo::PdfVecObjects objects_;
+  std::unique_ptr<PoDoFo::PdfParser> parser_;  // owns the trailer (and any decryption state)
+  PoDoFo::PdfObject* catalog_ = nullptr;
+};
+
 // Follows an indirect reference (nullptr for a dangling one or a nullptr input).
 PoDoFo::PdfObject* Resolve(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObject* object);
 
@@ -77,6 +103,8 @@ PoDoFo::PdfObject* Get(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObject* dict, 
 // Calls `visit(fully_qualified_name, field)` for every terminal field under the AcroForm's
 // /Fields, descending /Kids. Cycles and absurd depths are cut off.
 void ForEachField(PoDoFo::PdfMemDocument& doc,
+                  const std::function<void(const std::string&, PoDoFo::PdfObject*)>& visit);
+void ForEachField(ParsedDocument& doc,
                   const std::function<void(const std::string&, PoDoFo::PdfObject*)>& visit);
 
 // "what (PoDoFo error name: detail)" for a PdfError.

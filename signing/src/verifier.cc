@@ -9,6 +9,7 @@
 #include <set>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -50,7 +51,7 @@ using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, ossl::Deleter<OCSP_CERTID, OC
 // What one signature check needs from the document as a whole.
 struct DocumentContext {
   const pdf::RevisionScan& scan;
-  PoDoFo::PdfMemDocument& doc;
+  pdf::ParsedDocument& doc;
   std::vector<X509_CRL*> dss_crls;  // owned by `owned_crls`
   std::vector<X509CrlPtr> owned_crls;
   // The successful OCSP responses of the document's /DSS /OCSPs (signatures not checked yet).
@@ -62,7 +63,61 @@ struct DocumentContext {
     std::string field;
   };
   std::vector<DocumentPoe> document_poes;
+  // The whole document for the difference analyses, made by the first one that needs it.
+  std::unique_ptr<pdf::DocumentIndex> index;
+  // Every ByteRange starts at byte 0 and a later signature's first range covers the earlier
+  // revisions: the digest state after [0, end) is kept for each `end` that is some signature's
+  // br[1] (in `prefix_ends`, ascending), per digest algorithm, so that the bytes before the
+  // /Contents gaps are hashed once for all the signatures. Exact: a state copy, nothing cached
+  // beyond this document.
+  std::vector<std::size_t> prefix_ends;
+  struct Prefix {
+    int nid = 0;
+    std::size_t end = 0;
+    ossl::EvpMdCtxPtr state;
+  };
+  std::vector<Prefix> prefixes;
 };
+
+// At most this many digest states are kept per document (a file may have any number of fields).
+constexpr std::size_t kMaxPrefixStates = 64;
+
+// `out` initialised for `md` and fed with pdf[0, end): from the longest kept state not past
+// `end`, keeping a state at each signature's br[1] passed on the way.
+void DigestPrefix(std::string_view pdf, DocumentContext& context, const EVP_MD* md, std::size_t end,
+                  EVP_MD_CTX* out) {
+  const int nid = EVP_MD_get_type(md);
+  const DocumentContext::Prefix* best = nullptr;
+  for (const DocumentContext::Prefix& prefix : context.prefixes) {
+    if (prefix.nid == nid && prefix.end <= end && (best == nullptr || prefix.end > best->end)) {
+      best = &prefix;
+    }
+  }
+  std::size_t at = 0;
+  if (best != nullptr) {
+    ossl::Check(EVP_MD_CTX_copy_ex(out, best->state.get()) == 1, SigningErrorCode::kCrypto,
+                "EVP_MD_CTX_copy_ex");
+    at = best->end;
+  } else {
+    ossl::Check(EVP_DigestInit_ex(out, md, nullptr) == 1, SigningErrorCode::kCrypto,
+                "EVP_DigestInit_ex");
+  }
+  for (const std::size_t stop : context.prefix_ends) {
+    if (stop <= at || stop > end) continue;
+    ossl::Check(EVP_DigestUpdate(out, pdf.data() + at, stop - at) == 1, SigningErrorCode::kCrypto,
+                "EVP_DigestUpdate");
+    at = stop;
+    if (context.prefixes.size() >= kMaxPrefixStates) continue;
+    ossl::EvpMdCtxPtr state(EVP_MD_CTX_new());
+    ossl::Check(state != nullptr && EVP_MD_CTX_copy_ex(state.get(), out) == 1,
+                SigningErrorCode::kCrypto, "EVP_MD_CTX_copy_ex");
+    context.prefixes.push_back({nid, stop, std::move(state)});
+  }
+  if (at < end) {
+    ossl::Check(EVP_DigestUpdate(out, pdf.data() + at, end - at) == 1, SigningErrorCode::kCrypto,
+                "EVP_DigestUpdate");
+  }
+}
 
 // A document timestamp (PAdES B-LTA) rather than a signature.
 bool IsDocumentTimestamp(PoDoFo::PdfVecObjects& objects, PdfObject* value) {
@@ -79,13 +134,28 @@ Verdict Worst(Verdict a, Verdict b) {
   return rank(a) >= rank(b) ? a : b;
 }
 
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
+// Decodes an even number of hex digits; false on any other character.
+bool DecodeHex(std::string_view hex, std::string& out) {
+  static const auto kValue = [] {
+    std::array<signed char, 256> table{};
+    table.fill(-1);
+    for (int c = '0'; c <= '9'; ++c)
+      table[static_cast<std::size_t>(c)] = static_cast<signed char>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) {
+      table[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'a' + 10);
+      table[static_cast<std::size_t>(c - 'a' + 'A')] = static_cast<signed char>(c - 'a' + 10);
+    }
+    return table;
+  }();
+  if (hex.size() % 2 != 0) return false;
+  out.resize(hex.size() / 2);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const int high = kValue[static_cast<unsigned char>(hex[2 * k])];
+    const int low = kValue[static_cast<unsigned char>(hex[2 * k + 1])];
+    if ((high | low) < 0) return false;
+    out[k] = static_cast<char>(high * 16 + low);
+  }
+  return true;
 }
 
 // Parses a PDF date ("D:YYYYMMDDHHmmSSOHH'mm'", everything after the year optional) to UTC.
@@ -269,13 +339,23 @@ bool SplitCertificates(std::string_view der, std::string& stripped,
 // reference count (as the trust store's are). Bounded: emptied when full.
 class CertificateCache {
  public:
+  // What the report shows of a signer certificate's subject (see SignatureReport).
+  struct Names {
+    std::string subject, common_name, organization, serial_number;
+    static Names Of(X509* cert) {
+      const X509_NAME* name = X509_get_subject_name(cert);
+      return {ossl::NameToString(name), ossl::NameEntry(name, NID_commonName),
+              ossl::NameEntry(name, NID_organizationName), ossl::NameEntry(name, NID_serialNumber)};
+    }
+  };
+
   // A new reference to the certificate with this DER, nullptr if it does not parse as exactly
   // one certificate.
   ossl::X509Ptr Get(std::string_view der) const {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = certs_.find(der);
-      if (it != certs_.end()) return UpRef(it->second.get());
+      if (it != certs_.end()) return UpRef(it->second.cert.get());
     }
     const auto* begin = reinterpret_cast<const unsigned char*>(der.data());
     const unsigned char* cursor = begin;
@@ -283,19 +363,66 @@ class CertificateCache {
     if (!cert || cursor != begin + der.size()) return nullptr;
     // Fill the cached extension data now, while only this thread holds the certificate.
     X509_check_purpose(cert.get(), -1, 0);
+    Entry entry{std::move(cert), Names{}, {}};
+    entry.names = Names::Of(entry.cert.get());
     std::lock_guard<std::mutex> lock(mutex_);
-    if (certs_.size() >= kMaxEntries) certs_.clear();
-    auto [it, inserted] = certs_.emplace(std::string(der), std::move(cert));
-    return UpRef(it->second.get());
+    if (certs_.size() >= kMaxEntries) {
+      certs_.clear();
+      by_pointer_.clear();
+    }
+    auto [it, inserted] = certs_.emplace(std::string(der), std::move(entry));
+    if (inserted) by_pointer_[it->second.cert.get()] = &it->second;
+    return UpRef(it->second.cert.get());
+  }
+
+  // The subject names of `cert`: worked out once for a certificate from this cache (the entry
+  // holds a reference, so the pointer cannot name another certificate while it is there).
+  Names NamesOf(X509* cert) const {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = by_pointer_.find(cert);
+      if (it != by_pointer_.end()) return it->second->names;
+    }
+    return Names::Of(cert);
+  }
+
+  // `check()`, the ESS signing-certificate(-v2) check of `cert` against the attribute with DER
+  // `attribute`: a function of those two only, so for a certificate from this cache it is worked
+  // out once per attribute.
+  template <typename Check>
+  bool EssMatches(X509* cert, std::string_view attribute, Check check) const {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = by_pointer_.find(cert);
+      if (it != by_pointer_.end()) {
+        auto known = it->second->ess.find(attribute);
+        if (known != it->second->ess.end()) return known->second;
+      }
+    }
+    const bool ok = check();
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = by_pointer_.find(cert);
+    if (it != by_pointer_.end()) {
+      if (it->second->ess.size() >= kMaxEssPerCertificate) it->second->ess.clear();
+      it->second->ess.emplace(std::string(attribute), ok);
+    }
+    return ok;
   }
 
  private:
   static constexpr std::size_t kMaxEntries = 256;
+  static constexpr std::size_t kMaxEssPerCertificate = 16;
+  struct Entry {
+    ossl::X509Ptr cert;
+    Names names;
+    mutable std::map<std::string, bool, std::less<>> ess;  // guarded by mutex_
+  };
   static ossl::X509Ptr UpRef(X509* cert) {
     return X509_up_ref(cert) == 1 ? ossl::X509Ptr(cert) : nullptr;
   }
   mutable std::mutex mutex_;
-  mutable std::map<std::string, ossl::X509Ptr, std::less<>> certs_;
+  mutable std::map<std::string, Entry, std::less<>> certs_;
+  mutable std::map<const X509*, const Entry*> by_pointer_;
 };
 
 // Validated certificate chains by (signer, untrusted certificates), as SHA-1 fingerprints (which
@@ -444,18 +571,18 @@ class PdfVerifier final : public Verifier {
       report.findings.push_back(kNotPdf);
       return report;
     }
-    PoDoFo::PdfMemDocument doc;
+    std::optional<pdf::ParsedDocument> parsed;
     struct Found {
       std::string name;
       PdfObject* value;
     };
     std::vector<Found> found;
     try {
-      // Parsed in place: `pdf` outlives `doc`.
-      doc.LoadFromDevice(pdf::InputDeviceOver(pdf), /*bForUpdate=*/false);
+      // Parsed in place: `pdf` outlives `parsed`.
+      parsed.emplace(pdf);
       report.is_pdf = true;
-      PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-      pdf::ForEachField(doc, [&](const std::string& name, PdfObject* field) {
+      PoDoFo::PdfVecObjects& objects = parsed->GetObjects();
+      pdf::ForEachField(*parsed, [&](const std::string& name, PdfObject* field) {
         PdfObject* value = pdf::Get(objects, field, "V");
         PdfObject* type = pdf::Get(objects, field, "FT");
         if (value == nullptr || !value->IsDictionary()) return;
@@ -471,6 +598,7 @@ class PdfVerifier final : public Verifier {
                         : std::string(kNotPdf) + " (" + pdf::Describe(e) + ")");
       return report;
     }
+    pdf::ParsedDocument& doc = *parsed;
     const pdf::RevisionScan scan = pdf::FindRevisions(pdf);
     report.revisions = static_cast<int>(scan.revisions.size());
     if (found.empty() && pdf.find("/ByteRange") != std::string_view::npos) {
@@ -493,7 +621,21 @@ class PdfVerifier final : public Verifier {
                                 std::to_string(pdf::kMaxRevisions) + ")");
       return report;
     }
-    DocumentContext context{scan, doc, {}, {}, {}, {}};
+    DocumentContext context{scan, doc, {}, {}, {}, {}, {}, {}, {}};
+    for (const Found& f : found) {
+      // Only to know where the shared digest prefixes end; each ByteRange is checked later.
+      PdfObject* range = pdf::Get(doc.GetObjects(), f.value, "ByteRange");
+      if (range == nullptr || !range->IsArray() || range->GetArray().size() != 4) continue;
+      const PdfObject& first = range->GetArray()[0];
+      const PdfObject& length = range->GetArray()[1];
+      if (first.IsNumber() && first.GetNumber() == 0 && length.IsNumber() &&
+          length.GetNumber() > 0 && length.GetNumber() <= static_cast<std::int64_t>(pdf.size())) {
+        context.prefix_ends.push_back(static_cast<std::size_t>(length.GetNumber()));
+      }
+    }
+    std::sort(context.prefix_ends.begin(), context.prefix_ends.end());
+    context.prefix_ends.erase(std::unique(context.prefix_ends.begin(), context.prefix_ends.end()),
+                              context.prefix_ends.end());
     LoadDssCrls(doc, context);
     LoadDssOcsps(doc, context);
     report.verdict = Verdict::kValid;
@@ -574,7 +716,7 @@ class PdfVerifier final : public Verifier {
   // Calls `use` with the decoded bytes of each stream of the DSS array `key` (/CRLs, /OCSPs), at
   // most 256; streams that cannot be decoded are skipped (an attacker's DSS cannot make us fail).
   template <typename Use>
-  static void ForEachDssStream(PoDoFo::PdfMemDocument& doc, const char* key, Use use) {
+  static void ForEachDssStream(pdf::ParsedDocument& doc, const char* key, Use use) {
     PoDoFo::PdfVecObjects& objects = doc.GetObjects();
     PdfObject* list = pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "DSS"), key);
     if (list == nullptr || !list->IsArray()) return;
@@ -597,7 +739,7 @@ class PdfVerifier final : public Verifier {
 
   // The OCSP responses of the document's DSS (DER OCSPResponse): only successful ones with a
   // basic response are kept.
-  static void LoadDssOcsps(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
+  static void LoadDssOcsps(pdf::ParsedDocument& doc, DocumentContext& context) {
     ForEachDssStream(doc, "OCSPs", [&](const unsigned char* cursor, long length) {
       OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &cursor, length));
       if (response && OCSP_response_status(response.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
@@ -680,7 +822,7 @@ class PdfVerifier final : public Verifier {
   }
 
   // The CRLs of the document's DSS (DER CRLs); only a CRL that verifies counts, later.
-  static void LoadDssCrls(PoDoFo::PdfMemDocument& doc, DocumentContext& context) {
+  static void LoadDssCrls(pdf::ParsedDocument& doc, DocumentContext& context) {
     ForEachDssStream(doc, "CRLs", [&](const unsigned char* cursor, long length) {
       X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, length));
       if (crl) {
@@ -753,16 +895,12 @@ class PdfVerifier final : public Verifier {
     const PoDoFo::PdfString& parsed = contents->GetString();
     const std::string_view gap =
         pdf.substr(static_cast<std::size_t>(br[1]), static_cast<std::size_t>(br[2] - br[1]));
-    const std::string_view hex = gap.substr(1, gap.size() - 2);
-    if (gap.front() != '<' || gap.back() != '>' || hex.size() % 2 != 0 ||
-        !std::all_of(hex.begin(), hex.end(), IsHexDigit)) {
+    std::string cms_bytes;
+    if (gap.front() != '<' || gap.back() != '>' ||
+        !DecodeHex(gap.substr(1, gap.size() - 2), cms_bytes)) {
       return invalid(
           "ByteRange 的间隙不是一个十六进制字符串 / the /ByteRange gap is not exactly one hex "
           "string");
-    }
-    std::string cms_bytes(hex.size() / 2, '\0');
-    for (std::size_t k = 0; k < cms_bytes.size(); ++k) {
-      cms_bytes[k] = static_cast<char>(HexValue(hex[2 * k]) * 16 + HexValue(hex[2 * k + 1]));
     }
     if (static_cast<std::size_t>(parsed.GetLength()) != cms_bytes.size() ||
         std::memcmp(parsed.GetString(), cms_bytes.data(), cms_bytes.size()) != 0) {
@@ -850,11 +988,11 @@ class PdfVerifier final : public Verifier {
       }
     }
     if (signer != nullptr) {
-      const X509_NAME* subject = X509_get_subject_name(signer);
-      sig.signer_subject = ossl::NameToString(subject);
-      sig.signer_name = ossl::NameEntry(subject, NID_commonName);
-      sig.signer_organization = ossl::NameEntry(subject, NID_organizationName);
-      sig.signer_serial_number = ossl::NameEntry(subject, NID_serialNumber);
+      CertificateCache::Names names = certificates_.NamesOf(signer);
+      sig.signer_subject = std::move(names.subject);
+      sig.signer_name = std::move(names.common_name);
+      sig.signer_organization = std::move(names.organization);
+      sig.signer_serial_number = std::move(names.serial_number);
     }
 
     // --- Digest: our SHA over the two ranges against the messageDigest attribute.
@@ -877,10 +1015,10 @@ class PdfVerifier final : public Verifier {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_length = 0;
     ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ossl::Check(ctx != nullptr, SigningErrorCode::kCrypto, "EVP_MD_CTX_new");
+    DigestPrefix(pdf, context, md, static_cast<std::size_t>(br[1]), ctx.get());
     ossl::Check(
-        ctx && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 &&
-            EVP_DigestUpdate(ctx.get(), pdf.data(), static_cast<std::size_t>(br[1])) == 1 &&
-            EVP_DigestUpdate(ctx.get(), pdf.data() + br[2], static_cast<std::size_t>(br[3])) == 1 &&
+        EVP_DigestUpdate(ctx.get(), pdf.data() + br[2], static_cast<std::size_t>(br[3])) == 1 &&
             EVP_DigestFinal_ex(ctx.get(), digest, &digest_length) == 1,
         SigningErrorCode::kCrypto, "digest of the byte ranges");
 
@@ -1077,8 +1215,8 @@ class PdfVerifier final : public Verifier {
   }
 
   template <typename Doubtful>
-  static void CheckSigningCertificateAttribute(CMS_SignerInfo* si, X509* signer,
-                                               SignatureReport& sig, Doubtful& doubtful) {
+  void CheckSigningCertificateAttribute(CMS_SignerInfo* si, X509* signer, SignatureReport& sig,
+                                        Doubtful& doubtful) const {
     const auto* v2 = static_cast<const ASN1_STRING*>(CMS_signed_get0_data_by_OBJ(
         si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE));
     if (v2 == nullptr) {
@@ -1090,16 +1228,21 @@ class PdfVerifier final : public Verifier {
       }
       return;
     }
-    const unsigned char* p = ASN1_STRING_get0_data(v2);
-    ossl::EssCertV2Ptr ess(d2i_ESS_SIGNING_CERT_V2(nullptr, &p, ASN1_STRING_length(v2)));
-    ossl::X509StackPtr chain(sk_X509_new_null());
-    bool ok = ess && chain && X509_up_ref(signer) == 1;
-    if (ok && sk_X509_push(chain.get(), signer) <= 0) {
-      X509_free(signer);
-      ok = false;
-    }
-    ok = ok && OSSL_ESS_check_signing_certs(nullptr, ess.get(), chain.get(), 1) == 1;
-    ERR_clear_error();
+    const std::string_view attribute(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v2)),
+                                     static_cast<std::size_t>(ASN1_STRING_length(v2)));
+    const bool ok = certificates_.EssMatches(signer, attribute, [&] {
+      const unsigned char* p = ASN1_STRING_get0_data(v2);
+      ossl::EssCertV2Ptr ess(d2i_ESS_SIGNING_CERT_V2(nullptr, &p, ASN1_STRING_length(v2)));
+      ossl::X509StackPtr chain(sk_X509_new_null());
+      bool matches = ess && chain && X509_up_ref(signer) == 1;
+      if (matches && sk_X509_push(chain.get(), signer) <= 0) {
+        X509_free(signer);
+        matches = false;
+      }
+      matches = matches && OSSL_ESS_check_signing_certs(nullptr, ess.get(), chain.get(), 1) == 1;
+      ERR_clear_error();
+      return matches;
+    });
     if (!ok) {
       doubtful(
           "signing-certificate-v2 属性与签名者证书不符 / signing-certificate-v2 does not match the "
@@ -1258,7 +1401,7 @@ class PdfVerifier final : public Verifier {
   }
 
   // DocMDP /P if `value` is the document's certification signature (catalog /Perms /DocMDP).
-  static int CertificationLevel(PoDoFo::PdfMemDocument& doc, PdfObject* value) {
+  static int CertificationLevel(pdf::ParsedDocument& doc, PdfObject* value) {
     PoDoFo::PdfVecObjects& objects = doc.GetObjects();
     PdfObject* certification =
         pdf::Get(objects, pdf::Get(objects, doc.GetCatalog(), "Perms"), "DocMDP");
@@ -1288,15 +1431,15 @@ class PdfVerifier final : public Verifier {
     }
     if (revision + 1 < revisions.size()) {
       // The signed revision on its own (in place: `pdf` outlives it).
-      PoDoFo::PdfMemDocument signed_revision;
+      std::optional<pdf::ParsedDocument> signed_revision;
       try {
-        signed_revision.LoadFromDevice(pdf::InputDeviceOver(pdf.substr(0, revisions[revision].end)),
-                                       /*bForUpdate=*/false);
+        signed_revision.emplace(pdf.substr(0, revisions[revision].end));
       } catch (const PoDoFo::PdfError& e) {
         return invalid("所签修订版无法解析 / the signed revision does not parse (" +
                        pdf::Describe(e) + ")");
       }
-      const pdf::DiffOutcome outcome = pdf::CompareRevisions(signed_revision, context.doc);
+      if (!context.index) context.index = std::make_unique<pdf::DocumentIndex>(context.doc, pdf);
+      const pdf::DiffOutcome outcome = pdf::CompareRevisions(*signed_revision, *context.index);
       if (sig.docmdp == 0) sig.docmdp = outcome.docmdp;
       for (const pdf::ObjectChange& change : outcome.disallowed) {
         sig.modifications.push_back({change.object, change.change});
