@@ -120,6 +120,8 @@ void StringOutputDevice::Seek(std::size_t offset) {
 
 ParsedDocument::ParsedDocument(std::string_view bytes)
     : size_(bytes.size()), parser_(std::make_unique<PoDoFo::PdfParser>(&objects_)) {
+  // The objects the parser creates are ours to delete (PdfMemDocument sets the same).
+  objects_.SetAutoDelete(true);
   parser_->ParseFile(InputDeviceOver(bytes), /*bLoadOnDemand=*/true);
   // What PdfMemDocument::InitFromParser and InitPagesTree would refuse.
   const PdfObject* trailer = parser_->GetTrailer();
