@@ -77,7 +77,8 @@ void ForEachBlobFile(const std::string& root, Fn&& fn) {
   for (const fs::directory_entry& sub : fs::directory_iterator(root, ec)) {
     if (!sub.is_directory() || !IsBlobSubfolderName(sub.path().filename().string())) continue;
     for (const fs::directory_entry& file : fs::directory_iterator(sub.path(), ec)) {
-      if (file.is_regular_file()) fn(file);
+      // ".tmp-*": a blob being written (see BlobFolder::Write), not a blob.
+      if (file.is_regular_file() && file.path().filename().string()[0] != '.') fn(file);
     }
     if (ec) ThrowErrno("list " + sub.path().string(), ec.value());
   }
@@ -157,7 +158,9 @@ void BlobFolder::Write(const std::string& sha256, std::string_view bytes,
   }
 
   // Read-only from birth: archived bytes are never rewritten (the fd itself stays writable).
-  const std::string tmp_path = root_ + "/tmp/" + tmp_name;
+  // Written beside its final name, so the rename stays in one folder and concurrent Puts create
+  // files in 256 folders rather than all in tmp/ (whose directory lock they would queue on).
+  const std::string tmp_path = subfolder + "/.tmp-" + tmp_name;
   Fd file(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
   if (file.get() < 0) ThrowErrno("create " + tmp_path, errno);
   TempFileGuard guard(tmp_path);
@@ -248,6 +251,18 @@ std::uint64_t BlobFolder::ClearTemporary() const {
     ++removed;
   }
   if (ec) ThrowErrno("list " + root_ + "/tmp", ec.value());
+  for (const fs::directory_entry& sub : fs::directory_iterator(root_, ec)) {
+    if (!sub.is_directory() || !IsBlobSubfolderName(sub.path().filename().string())) continue;
+    for (const fs::directory_entry& file : fs::directory_iterator(sub.path(), ec)) {
+      if (file.path().filename().string().rfind(".tmp-", 0) != 0) continue;
+      std::error_code remove_ec;
+      fs::remove(file.path(), remove_ec);
+      if (remove_ec) ThrowErrno("remove " + file.path().string(), remove_ec.value());
+      ++removed;
+    }
+    if (ec) ThrowErrno("list " + sub.path().string(), ec.value());
+  }
+  if (ec) ThrowErrno("list " + root_, ec.value());
   return removed;
 }
 

@@ -1,7 +1,8 @@
 // Copyright sealflow authors.
 // The content-addressed blob folder: DATA/blobs/ab/abcdef... (the SHA-256 of the content) and
-// DATA/blobs/tmp/ for files being written. Only the durability mechanics live here; which blobs
-// are wanted is the catalog's business. Throws ArchiveError(kIo).
+// DATA/blobs/<first2>/.tmp-* for files being written (tmp/ in archives written before). Only the
+// durability mechanics live here; which blobs are wanted is the catalog's business. Throws
+// ArchiveError(kIo).
 #pragma once
 
 #include <array>
@@ -31,10 +32,10 @@ class BlobFolder {
   // True iff the blob exists as a regular file of exactly `size` bytes.
   bool Has(const std::string& sha256, std::uint64_t size) const;
 
-  // Writes bytes to tmp/<tmp_name> (mode 0444), renames it to <first2>/<sha256> and fsyncs it
-  // (fsyncing root/ when <first2> had to be created). A crash before this returns may leave a
-  // partial file under the final name or in tmp/: callers catalogue a blob only after Place()
-  // and SyncFolderOf() returned, so such a file has no row and Open() sweeps it.
+  // Writes bytes to <first2>/.tmp-<tmp_name> (mode 0444), renames it to <first2>/<sha256> and
+  // fsyncs it (fsyncing root/ when <first2> had to be created). A crash before this returns may
+  // leave a partial file under the final name or a .tmp- file: callers catalogue a blob only after
+  // Place() and SyncFolderOf() returned, so such a file has no row and Open() sweeps it.
   void Place(const std::string& sha256, std::string_view bytes, const std::string& tmp_name) const;
 
   // The same without any fsync: the file and its directory entries are durable only after a
@@ -68,7 +69,8 @@ class BlobFolder {
   // pays for a mkdir: a new archive creates them once.
   void CreateSubfolders();
 
-  // Removes every entry of tmp/. Returns how many were removed.
+  // Removes every entry of tmp/ and every <first2>/.tmp-* file (blobs being written when a
+  // process stopped). Returns how many were removed.
   std::uint64_t ClearTemporary() const;
 
   // Removes every file in the <xx>/ folders whose name is not in `keep`. Returns the count.

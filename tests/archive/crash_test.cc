@@ -256,6 +256,10 @@ class CrashTest : public ::testing::Test {
     planted_.push_back(DataDir() + "/blobs/" + orphan_name.substr(0, 2) + "/" + orphan_name);
     sealflow::testing::WriteFile(planted_.back(), "an orphan blob");
     planted_.push_back(tmp);
+    // A blob being written beside its final name (where Puts write them now).
+    planted_.push_back(DataDir() + "/blobs/" + orphan_name.substr(0, 2) + "/.tmp-leftover-" +
+                       std::to_string(round));
+    sealflow::testing::WriteFile(planted_.back(), "half-written");
   }
 
   static std::vector<std::string>* pdfs_;
