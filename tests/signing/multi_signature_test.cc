@@ -170,22 +170,7 @@ std::string PdfWithExtra(const std::string& extra) {
       "<< /Title (page extra) >>",
       "<< " + extra + " >>",
   };
-  std::string out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t offset : offsets) {
-    char entry[32];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
-    out += entry;
-  }
-  out += "trailer\n<< /Size 8 /Root 1 0 R /Info 6 0 R >>\nstartxref\n" + std::to_string(xref) +
-         "\n%%EOF\n";
-  return out;
+  return testing::AssemblePdf(objects, " /Info 6 0 R");
 }
 
 // `pdf` plus an incremental update redefining object 6 (the Info dictionary).

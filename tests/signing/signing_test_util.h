@@ -111,23 +111,8 @@ inline std::string BuildPdf(int pages, std::size_t bytes_per_page, bool with_inf
                       "endstream");
   }
   if (with_info) objects.push_back("<< /Title (built by the signing tests) >>");
-  std::string out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t offset : offsets) {
-    char entry[32];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
-    out += entry;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R";
-  if (with_info) out += " /Info " + std::to_string(objects.size()) + " 0 R";
-  out += " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
+  return testing::AssemblePdf(
+      objects, with_info ? " /Info " + std::to_string(objects.size()) + " 0 R" : std::string());
 }
 
 }  // namespace sealflow::signing::test
