@@ -90,6 +90,38 @@ std::map<std::string, int> CountNames(std::string_view pdf) {
   return counts;
 }
 
+// 安全性 of the bytes: no active content, nothing hidden in object streams, no embedded file
+// besides the form's own XML.
+void CheckActiveContent(std::map<std::string, int>& names, std::vector<std::string>& security) {
+  for (const char* active :
+       {"JavaScript", "JS", "Launch", "RichMedia", "SubmitForm", "ImportData", "GoToE"}) {
+    if (names.count(active) != 0) {
+      security.push_back(std::string("含可执行或活动内容 /") + active +
+                         " / the PDF holds active content (/" + active + ")");
+    }
+  }
+  if (names.count("ObjStm") != 0) {
+    security.push_back(
+        "含压缩对象流，无法逐一检查 / the PDF hides objects in compressed object "
+        "streams (/ObjStm), which this check cannot inspect");
+  }
+  if (names["Type/EmbeddedFile"] > 1) {
+    security.push_back("嵌入文件 " + std::to_string(names["Type/EmbeddedFile"]) +
+                       " 个 / the PDF embeds " + std::to_string(names["Type/EmbeddedFile"]) +
+                       " files; only the form's own XML is allowed");
+  }
+}
+
+// 可用性 of the bytes: every font described is embedded.
+void CheckFontsEmbedded(std::map<std::string, int>& names, std::vector<std::string>& usability) {
+  const int programs = names["FontFile"] + names["FontFile2"] + names["FontFile3"];
+  if (names["Type/FontDescriptor"] > programs) {
+    usability.push_back("有字体未嵌入 / " + std::to_string(names["Type/FontDescriptor"]) +
+                        " font descriptors but only " + std::to_string(programs) +
+                        " embedded font programs");
+  }
+}
+
 std::string ReadBlob(const std::string& path, bool* found) {
   std::ifstream in(path, std::ios::binary);
   *found = static_cast<bool>(in);
@@ -125,6 +157,26 @@ const char* PropertyNameZh(Property property) {
       return "安全性";
   }
   return "?";
+}
+
+RecordProperties CheckIncoming(std::string_view pdf, const signing::VerificationReport& report,
+                               const std::vector<std::string>& form_findings) {
+  RecordProperties result;
+  auto& authenticity = Of(result, Property::kAuthenticity);
+  auto& usability = Of(result, Property::kUsability);
+  auto& security = Of(result, Property::kSecurity);
+  if (!report.is_pdf) usability.push_back("无法解析为 PDF / the bytes do not parse as a PDF");
+  if (report.signatures.empty()) {
+    authenticity.push_back("没有签名 / the PDF has no signature");
+  } else if (report.verdict != signing::Verdict::kValid) {
+    authenticity.push_back(std::string("签名验证结果为 ") + signing::VerdictName(report.verdict) +
+                           " / the signatures verify as " + signing::VerdictName(report.verdict));
+  }
+  std::map<std::string, int> names = CountNames(pdf);
+  CheckActiveContent(names, security);
+  CheckFontsEmbedded(names, usability);
+  for (const std::string& finding : form_findings) usability.push_back(finding);
+  return result;
 }
 
 RecordProperties CheckRecordProperties(const DocumentStore& store, const DocumentRecord& record,
@@ -192,23 +244,7 @@ RecordProperties CheckRecordProperties(const DocumentStore& store, const Documen
                        std::to_string(st.st_mode & 0777) + " decimal); archived files are 0444");
   }
   std::map<std::string, int> names = CountNames(bytes);
-  for (const char* active :
-       {"JavaScript", "JS", "Launch", "RichMedia", "SubmitForm", "ImportData", "GoToE"}) {
-    if (names.count(active) != 0) {
-      security.push_back(std::string("含可执行或活动内容 /") + active +
-                         " / the PDF holds active content (/" + active + ")");
-    }
-  }
-  if (names.count("ObjStm") != 0) {
-    security.push_back(
-        "含压缩对象流，无法逐一检查 / the PDF hides objects in compressed object "
-        "streams (/ObjStm), which this check cannot inspect");
-  }
-  if (names["Type/EmbeddedFile"] > 1) {
-    security.push_back("嵌入文件 " + std::to_string(names["Type/EmbeddedFile"]) +
-                       " 个 / the PDF embeds " + std::to_string(names["Type/EmbeddedFile"]) +
-                       " files; only the form's own XML is allowed");
-  }
+  CheckActiveContent(names, security);
 
   // 真实性 and the PDF half of 可用性 come from one verification.
   if (record.verdict != "VALID") {
@@ -238,13 +274,7 @@ RecordProperties CheckRecordProperties(const DocumentStore& store, const Documen
           "signers");
     }
   }
-  if (names["Type/FontDescriptor"] > names["FontFile"] + names["FontFile2"] + names["FontFile3"]) {
-    usability.push_back(
-        "有字体未嵌入 / " + std::to_string(names["Type/FontDescriptor"]) +
-        " font descriptors but only " +
-        std::to_string(names["FontFile"] + names["FontFile2"] + names["FontFile3"]) +
-        " embedded font programs");
-  }
+  CheckFontsEmbedded(names, usability);
   if (!options.check_form) {
     usability.push_back("未检查内嵌表单 / the embedded form was not checked (no form checker)");
   } else {

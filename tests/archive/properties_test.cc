@@ -172,6 +172,30 @@ TEST_F(PropertiesTest, TextThatMerelyMentionsJavaScriptIsNotActiveContent) {
       << ::testing::PrintToString(result.findings[static_cast<std::size_t>(Property::kSecurity)]);
 }
 
+// At ingest the same rules run on what ingest has established plus one scan of the bytes.
+TEST_F(PropertiesTest, AtIngestASignedFormHoldsTheFourProperties) {
+  sealflow::testing::FormFactory factory;
+  sealflow::testing::SignedForm form =
+      factory.RenderAndSign(ReadFile(SourcePath("xml-schemas/examples/application.xml")));
+  RecordProperties result = CheckIncoming(form.pdf, verifier_->Verify(form.pdf), {});
+  EXPECT_TRUE(result.ok()) << ::testing::PrintToString(result.findings);
+  // The form's own findings count as usability findings.
+  result = CheckIncoming(form.pdf, verifier_->Verify(form.pdf), {"表单无效 / form invalid"});
+  EXPECT_TRUE(HasFinding(result, Property::kUsability, "form invalid"));
+}
+
+TEST_F(PropertiesTest, AtIngestActiveContentAndMissingSignaturesAreFindings) {
+  const std::string bytes =
+      "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /J#61vaScript /JS (x) >> >>\n"
+      "endobj\n2 0 obj\n<< /Type /FontDescriptor /FontName /F >>\nendobj\n"
+      "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+  RecordProperties result = CheckIncoming(bytes, verifier_->Verify(bytes), {});
+  EXPECT_TRUE(HasFinding(result, Property::kSecurity, "/JavaScript"));
+  EXPECT_TRUE(HasFinding(result, Property::kUsability, "font descriptors"));
+  EXPECT_FALSE(result.ok(Property::kAuthenticity));
+  EXPECT_TRUE(result.ok(Property::kIntegrity));  // the store's to guarantee, not judged here
+}
+
 TEST_F(PropertiesTest, WithoutCheckersNothingIsSilentlyPassed) {
   DocumentRecord record = PutSignedApplication();
   RecordProperties result = CheckRecordProperties(*store_, record, PropertyOptions{});

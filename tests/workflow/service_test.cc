@@ -15,8 +15,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -477,6 +479,45 @@ TEST_F(ServiceTest, KeepAliveConnectionSurvivesRefusedUpload) {
               bytes == *signed_pdf_ ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_BAD_REQUEST)
         << body;
   }
+}
+
+// The four properties at ingest: a validly signed, valid form that carries a JavaScript action
+// (appended before signing, so the signature covers it) is refused and nothing is stored.
+TEST_F(ServiceTest, SignedFormWithActiveContentIsNotArchivable) {
+  std::string pdf = *unsigned_pdf_;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(pdf, match, std::regex(R"(startxref\s+(\d+)\s+%%EOF\s*$)")));
+  const std::string prev = match[1].str();
+  ASSERT_TRUE(std::regex_search(pdf, match, std::regex(R"(/Size\s+(\d+))")));
+  const int object = std::stoi(match[1].str());
+  ASSERT_TRUE(std::regex_search(pdf, match, std::regex(R"(/Root\s+(\d+\s+\d+\s+R))")));
+  const std::string root = match[1].str();
+  if (pdf.back() != '\n') pdf += '\n';
+  const std::size_t offset = pdf.size();
+  pdf += std::to_string(object) + " 0 obj\n<< /S /JavaScript /JS (app.alert\\(1\\)) >>\nendobj\n";
+  const std::size_t xref = pdf.size();
+  char entry[32];
+  std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+  pdf += "xref\n" + std::to_string(object) + " 1\n" + entry + "trailer\n<< /Size " +
+         std::to_string(object + 1) + " /Root " + root + " /Prev " + prev + " >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  signing::SignerOptions sign_options;
+  sign_options.clock = FixedNow;
+  auto signer =
+      signing::Signer::Create(signing::Credentials::FromPem(TestDataPath("pki/provider.key"),
+                                                            TestDataPath("pki/provider.pem"),
+                                                            TestDataPath("pki/chain.pem")),
+                              sign_options);
+  signing::SignRequest request;
+  request.field_name = "provider";
+  Body body{signer->Sign(pdf, request)};
+
+  auto service = StartService(Options());
+  HttpResult result = Send(service->port(), HTTPRequest::HTTP_POST, "/api/v1/documents", &body);
+  ExpectProblem(result, 422, "not-archivable");
+  EXPECT_NE(result.body.find("/JavaScript"), std::string::npos) << result.body;
+  EXPECT_NE(result.body.find("安全性"), std::string::npos) << result.body;
+  ExpectNothingStored(service->port());
 }
 
 // The raw body is read straight from the connection: a client that declares more than it sends

@@ -27,6 +27,7 @@
 #include "access.h"
 #include "archive/dossier.h"
 #include "archive/error.h"
+#include "archive/properties.h"
 #include "filing.h"
 #include "forms/error.h"
 #include "forms/inspect.h"
@@ -761,6 +762,19 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       throw Problem(ProblemKind::kNotAForm,
                     "内嵌表单未通过校验 / the embedded form does not validate:\n" +
                         forms::FormatFindings(validation));
+    }
+    // The four properties (DA/T 70-2018) at ingest, from what is established above and one scan
+    // of the bytes: an archive takes in only what its own on-demand check would pass.
+    archive::RecordProperties four = archive::CheckIncoming(pdf, report, {});
+    if (!four.ok()) {
+      std::string detail = "不符合电子文件四性要求 / fails the four properties (DA/T 70-2018):";
+      for (archive::Property property : archive::kAllProperties) {
+        for (const std::string& finding : four.findings[static_cast<std::size_t>(property)]) {
+          detail += std::string("\n") + archive::PropertyNameZh(property) + " " +
+                    archive::PropertyName(property) + ": " + finding;
+        }
+      }
+      throw Problem(ProblemKind::kNotArchivable, detail);
     }
 
     archive::NewDocument meta;

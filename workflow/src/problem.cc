@@ -51,6 +51,9 @@ ProblemInfo InfoFor(ProblemKind kind) {
     case ProblemKind::kNotPrepared:
       return {"not-the-prepared-document",
               "不是待签文件加一个签名 / Not the prepared document plus one signature"};
+    case ProblemKind::kNotArchivable:
+      return {"not-archivable",
+              "不符合电子文件四性要求 / Fails the four properties of an electronic record"};
     case ProblemKind::kInternal:
       return {"internal", "服务器内部错误 / Internal server error"};
   }
@@ -85,6 +88,7 @@ int StatusFor(ProblemKind kind) {
     case ProblemKind::kNoEvent:
     case ProblemKind::kInvalidNotice:
     case ProblemKind::kNotPrepared:
+    case ProblemKind::kNotArchivable:
       return 422;
     case ProblemKind::kConflict:
     case ProblemKind::kRefused:

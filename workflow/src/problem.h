@@ -27,6 +27,7 @@ enum class ProblemKind {
   kNoEvent,            // 422: a valid form that carries no workflow event
   kInvalidNotice,      // 422: a notice request that cannot make a valid notice
   kNotPrepared,        // 422: ?prepared=ID upload that is not those bytes plus one signature
+  kNotArchivable,      // 422: fails the four properties at ingest (DA/T 70-2018)
   kInternal,           // 500
 };
 

@@ -76,6 +76,15 @@ struct PropertiesReport {
   }
 };
 
+// The four properties of a document about to be ingested, judged from what ingest has already
+// established (the verification report; the embedded form's findings, empty when it validated)
+// and one scan of the bytes, so nothing is verified twice: authenticity (VALID, signed),
+// usability (a PDF, fonts embedded, the form usable) and security (no active content, no object
+// streams, no embedded file but the form's). Integrity is the store's to guarantee as it stores
+// (hash, size, audit entry) and is not judged here. The same rules as CheckRecordProperties.
+RecordProperties CheckIncoming(std::string_view pdf, const signing::VerificationReport& report,
+                               const std::vector<std::string>& form_findings);
+
 // Checks one catalogued record (reads its blob; memory: one document).
 RecordProperties CheckRecordProperties(const DocumentStore& store, const DocumentRecord& record,
                                        const PropertyOptions& options);
