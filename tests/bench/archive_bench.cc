@@ -6,6 +6,7 @@
 //                            the catalog's WAL); arg per_blob_fsync 0 = one syncfs per group
 //                            (default), 1 = fsync per blob file and folder
 //   BM_ArchiveVerifyPdf      ... of which: signature verification of one PDF (one core)
+//   BM_ArchiveFourProperties ... of which: the four-property check at ingest (DA/T 70-2018)
 //   BM_ArchiveInspectPdf     ... of which: reading the embedded form out of one PDF
 //   BM_ArchiveValidateForm   ... of which: validating that form
 //   BM_ArchiveSha256         ... of which: hashing one PDF
@@ -48,6 +49,7 @@
 #include <vector>
 
 #include "archive/dossier.h"
+#include "archive/properties.h"
 #include "archive/store.h"
 #include "forms/inspect.h"
 #include "forms/renderer.h"
@@ -322,6 +324,17 @@ void BM_ArchiveVerifyPdf(benchmark::State& state) {
   state.counters["peak_rss_MiB"] = PeakRssMiB();
 }
 BENCHMARK(BM_ArchiveVerifyPdf)->Unit(benchmark::kMicrosecond);
+
+void BM_ArchiveFourProperties(benchmark::State& state) {
+  const std::string& pdf = Corpus().front();
+  const sealflow::signing::VerificationReport report = MakeVerifier()->Verify(pdf);
+  for (auto _ : state) {
+    archive::RecordProperties four = archive::CheckIncoming(pdf, report, {});
+    if (!four.ok()) state.SkipWithError("the corpus PDF fails the four properties");
+    benchmark::DoNotOptimize(four);
+  }
+}
+BENCHMARK(BM_ArchiveFourProperties)->Unit(benchmark::kMicrosecond);
 
 void BM_ArchiveInspectPdf(benchmark::State& state) {
   const std::string& pdf = Corpus().front();
