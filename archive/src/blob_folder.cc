@@ -113,16 +113,6 @@ bool BlobFolder::Has(const std::string& sha256, std::uint64_t size) const {
   return S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == size;
 }
 
-void BlobFolder::Place(const std::string& sha256, std::string_view bytes,
-                       const std::string& tmp_name) const {
-  Write(sha256, bytes, tmp_name, /*sync=*/true);
-}
-
-void BlobFolder::PlaceUnsynced(const std::string& sha256, std::string_view bytes,
-                               const std::string& tmp_name) const {
-  Write(sha256, bytes, tmp_name, /*sync=*/false);
-}
-
 void BlobFolder::CreateSubfolders() {
   static constexpr char kHex[] = "0123456789abcdef";
   bool created = false;
@@ -144,13 +134,13 @@ void BlobFolder::SyncFilesystem() const {
   if (::syncfs(dir.get()) != 0) ThrowErrno("syncfs " + root_, errno);
 }
 
-void BlobFolder::Write(const std::string& sha256, std::string_view bytes,
-                       const std::string& tmp_name, bool sync) const {
+void BlobFolder::Place(const std::string& sha256, std::string_view bytes,
+                       const std::string& tmp_name, bool fsync) const {
   const std::string subfolder = root_ + "/" + sha256.substr(0, 2);
   const int index = sha256.size() >= 2 ? HexByte(sha256[0], sha256[1]) : -1;
   if (index < 0 || !subfolder_exists_[static_cast<std::size_t>(index)].load()) {
     if (::mkdir(subfolder.c_str(), 0755) == 0) {
-      if (sync) FsyncDirectory(root_);  // the new subfolder's entry must survive a crash too
+      if (fsync) FsyncDirectory(root_);  // the new subfolder's entry must survive a crash too
     } else if (errno != EEXIST) {
       ThrowErrno("mkdir " + subfolder, errno);
     }
@@ -187,7 +177,7 @@ void BlobFolder::Write(const std::string& sha256, std::string_view bytes,
     ThrowErrno("rename " + tmp_path + " to " + final_path, errno);
   }
   guard.Disarm();
-  if (sync && ::fsync(file.get()) != 0) ThrowErrno("fsync " + final_path, errno);
+  if (fsync && ::fsync(file.get()) != 0) ThrowErrno("fsync " + final_path, errno);
   file.Close("close " + final_path);
 }
 
@@ -200,12 +190,6 @@ void BlobFolder::SyncExisting(const std::string& sha256) const {
 
 void BlobFolder::SyncFolderOf(const std::string& sha256) const {
   FsyncDirectory(root_ + "/" + sha256.substr(0, 2));
-}
-
-void BlobFolder::WriteDurably(const std::string& sha256, std::string_view bytes,
-                              const std::string& tmp_name) const {
-  Place(sha256, bytes, tmp_name);
-  SyncFolderOf(sha256);
 }
 
 std::string BlobFolder::Read(const std::string& sha256) const {

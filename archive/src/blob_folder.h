@@ -32,16 +32,14 @@ class BlobFolder {
   // True iff the blob exists as a regular file of exactly `size` bytes.
   bool Has(const std::string& sha256, std::uint64_t size) const;
 
-  // Writes bytes to <first2>/.tmp-<tmp_name> (mode 0444), renames it to <first2>/<sha256> and
-  // fsyncs it (fsyncing root/ when <first2> had to be created). A crash before this returns may
-  // leave a partial file under the final name or a .tmp- file: callers catalogue a blob only after
-  // Place() and SyncFolderOf() returned, so such a file has no row and Open() sweeps it.
-  void Place(const std::string& sha256, std::string_view bytes, const std::string& tmp_name) const;
-
-  // The same without any fsync: the file and its directory entries are durable only after a
-  // later SyncFilesystem() returns. For the group commit, which syncs once per group.
-  void PlaceUnsynced(const std::string& sha256, std::string_view bytes,
-                     const std::string& tmp_name) const;
+  // Writes bytes to <first2>/.tmp-<tmp_name> (mode 0444) and renames it to <first2>/<sha256>.
+  // With `fsync`, fsyncs the file (and root/ when <first2> had to be created); without, the file
+  // and its folder entries are durable only once a later SyncFilesystem() returns (the group
+  // commit syncs once per group). A crash before the blob is durable may leave a partial file
+  // under the final name or a .tmp- file: callers catalogue a blob only once it is durable, so
+  // such a file has no row and Open() sweeps it.
+  void Place(const std::string& sha256, std::string_view bytes, const std::string& tmp_name,
+             bool fsync) const;
 
   // syncfs(2) on the filesystem holding root/: every file, folder entry and inode written to it
   // before the call is durable when it returns (one device cache flush for all of them, where a
@@ -54,10 +52,6 @@ class BlobFolder {
   // Fsyncs the <first2> folder of this blob (sha256, or just its first two characters), making
   // the directory entries in it durable.
   void SyncFolderOf(const std::string& sha256) const;
-
-  // Place() then SyncFolderOf(): one blob, durable on return.
-  void WriteDurably(const std::string& sha256, std::string_view bytes,
-                    const std::string& tmp_name) const;
 
   // Reads a whole blob. Throws ArchiveError(kNotFound) if it does not exist.
   std::string Read(const std::string& sha256) const;
@@ -80,9 +74,6 @@ class BlobFolder {
   std::uint64_t Count() const;
 
  private:
-  void Write(const std::string& sha256, std::string_view bytes, const std::string& tmp_name,
-             bool sync) const;
-
   std::string root_;
   // <first2>/ folders known to exist (indexed by their byte value), so a Put does not pay a
   // mkdir system call each time. Folders are never removed.

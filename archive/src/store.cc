@@ -153,11 +153,7 @@ class DocumentStoreImpl final : public DocumentStore {
     try {
       const bool per_blob = options_.blob_sync == StoreOptions::BlobSync::kPerBlob;
       if (!blobs_.Has(record.sha256, record.size)) {
-        if (per_blob) {
-          blobs_.Place(record.sha256, bytes, internal::RandomHex(16));
-        } else {
-          blobs_.PlaceUnsynced(record.sha256, bytes, internal::RandomHex(16));
-        }
+        blobs_.Place(record.sha256, bytes, internal::RandomHex(16), /*fsync=*/per_blob);
       } else if (per_blob) {
         // Perhaps placed by a concurrent Put still on its way to its own fsync. (kPerGroup: the
         // writer's syncfs covers it whoever wrote it.)

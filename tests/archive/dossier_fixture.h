@@ -34,15 +34,6 @@ struct SignedForm {
   std::string sha256;
 };
 
-// Replaces every occurrence of `from` with `to`.
-inline std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (std::size_t at = text.find(from); at != std::string::npos;
-       at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
 // Points the example's <follows .../> at the given document.
 inline std::string WithFollows(const std::string& xml, const SignedForm& previous,
                                const std::string& sha256_override = "") {

@@ -24,11 +24,8 @@
 // on a quiet machine: see README, "Benchmark", for what disturbs the ingest figures.
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/StreamCopier.h>
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <strings.h>

@@ -23,13 +23,7 @@ inline const Renderer& SharedRenderer() {
   return *renderer;
 }
 
-// text with the first `from` replaced by `to` (a test failure if `from` is absent).
-inline std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
+using sealflow::testing::Replace;  // text with the first `from` replaced (a failure if absent)
 
 // The text layer of a PDF with line breaks removed (titles and paragraphs wrap).
 inline std::string PdfText(const std::string& pdf_path) {

@@ -17,12 +17,7 @@ namespace {
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
 
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
+using sealflow::testing::Replace;
 
 // Findings as line, element and message (the spelling changes no line).
 std::string Summary(const ValidationReport& report) {

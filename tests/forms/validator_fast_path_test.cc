@@ -15,14 +15,16 @@
 
 #include "forms/form_types.h"
 #include "forms/validator.h"
+#include "reference_validator.h"
 #include "support/test_support.h"
 
 namespace sealflow::forms {
 namespace {
 
+using sealflow::testing::ReplaceAll;
+
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
-using sealflow::testing::WriteFile;
 
 constexpr const char* kShortPattern = R"(\S(.*\S)?)";
 constexpr const char* kLongPattern = R"(\S(.|\s)*)";
@@ -37,14 +39,6 @@ constexpr const char* kCodeCheckedConstraints[] = {
     "uniqueItemCode", "uniqueSceneCode",   "uniqueSubIndustry",
     "uniqueArea",     "uniqueScene",       "uniqueMaterial"};
 constexpr const char* kConstraintSuffix = "InSchema";
-
-std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (auto pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
-  }
-  return text;
-}
 
 std::string Example(const std::string& type) {
   return ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
@@ -120,61 +114,38 @@ std::vector<std::string> Mutations(const std::string& xml) {
   return out;
 }
 
+// The project's schemas in the reference's spelling.
+std::string ReferenceSpelling(const std::string& xsd) {
+  std::string text = xsd;
+  text = ReplaceAll(text, std::string("\"") + kShortPattern + "\"",
+                    std::string("\"") + kShortPatternReference + "\"");
+  text = ReplaceAll(text, std::string("\"") + kLongPattern + "\"",
+                    std::string("\"") + kLongPatternReference + "\"");
+  for (const char* name : kCodeCheckedConstraints) {
+    for (const char* attribute : {"name=\"", "refer=\""}) {
+      text = ReplaceAll(text, attribute + std::string(name) + "\"",
+                        attribute + std::string(name) + kConstraintSuffix + "\"");
+    }
+  }
+  return text;
+}
+
 class ValidatorFastPathTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new sealflow::testing::TempDir();
-    for (const auto& entry : std::filesystem::directory_iterator(SourcePath("xml-schemas"))) {
-      if (entry.path().extension() != ".xsd") continue;
-      std::string text = ReadFile(entry.path().string());
-      text = ReplaceAll(text, std::string("\"") + kShortPattern + "\"",
-                        std::string("\"") + kShortPatternReference + "\"");
-      text = ReplaceAll(text, std::string("\"") + kLongPattern + "\"",
-                        std::string("\"") + kLongPatternReference + "\"");
-      for (const char* name : kCodeCheckedConstraints) {
-        for (const char* attribute : {"name=\"", "refer=\""}) {
-          text = ReplaceAll(text, attribute + std::string(name) + "\"",
-                            attribute + std::string(name) + kConstraintSuffix + "\"");
-        }
-      }
-      WriteFile(dir_->File(entry.path().filename().string()), text);
-    }
-    validator_ = Validator::Create().release();
-    ValidatorOptions options;
-    options.schema_dir = dir_->path();
-    reference_ = Validator::Create(options).release();
+    pair_ = new testutil::ReferencePair(ReferenceSpelling, Canonical);
   }
   static void TearDownTestSuite() {
-    delete validator_;
-    delete reference_;
-    delete dir_;
+    delete pair_;
+    pair_ = nullptr;
   }
 
-  static void ExpectSameReports(const std::vector<std::string>& documents) {
-    int differences = 0;
-    for (const std::string& xml : documents) {
-      std::string expected = Canonical(reference_->Validate(xml));
-      std::string actual = Canonical(validator_->Validate(xml));
-      if (expected != actual && ++differences <= 3) {
-        ADD_FAILURE() << "reports differ for\n"
-                      << xml << "\nexpected:\n"
-                      << expected << "actual:\n"
-                      << actual;
-      }
-    }
-    EXPECT_EQ(differences, 0);
-  }
-
-  static sealflow::testing::TempDir* dir_;
-  static Validator* validator_;
-  static Validator* reference_;
+  static testutil::ReferencePair* pair_;
 };
-sealflow::testing::TempDir* ValidatorFastPathTest::dir_ = nullptr;
-Validator* ValidatorFastPathTest::validator_ = nullptr;
-Validator* ValidatorFastPathTest::reference_ = nullptr;
+testutil::ReferencePair* ValidatorFastPathTest::pair_ = nullptr;
 
 TEST_F(ValidatorFastPathTest, ReferenceSchemasReallyDifferInSpellingOnly) {
-  std::string common = ReadFile(dir_->File("common.xsd"));
+  std::string common = ReadFile(pair_->dir.File("common.xsd"));
   EXPECT_NE(common.find(kShortPatternReference), std::string::npos);
   EXPECT_NE(common.find(kLongPatternReference), std::string::npos);
   EXPECT_EQ(common.find(std::string("\"") + kShortPattern + "\""), std::string::npos);
@@ -187,7 +158,7 @@ TEST_F(ValidatorFastPathTest, EveryExampleGetsTheSameReport) {
        std::filesystem::directory_iterator(SourcePath("xml-schemas/examples/invalid"))) {
     if (entry.path().extension() == ".xml") documents.push_back(ReadFile(entry.path().string()));
   }
-  ExpectSameReports(documents);
+  pair_->ExpectSameReports(documents);
 }
 
 TEST_F(ValidatorFastPathTest, EveryValueMutationOfEveryFormGetsTheSameReport) {
@@ -195,7 +166,7 @@ TEST_F(ValidatorFastPathTest, EveryValueMutationOfEveryFormGetsTheSameReport) {
     SCOPED_TRACE(type.form_type);
     std::vector<std::string> documents = Mutations(Example(type.form_type));
     EXPECT_GT(documents.size(), 20u);
-    ExpectSameReports(documents);
+    pair_->ExpectSameReports(documents);
   }
 }
 
@@ -207,7 +178,7 @@ TEST_F(ValidatorFastPathTest, EmptyShortTextStillReportsItsPattern) {
   ASSERT_NE(begin, std::string::npos);
   auto end = xml.find("</legalRepresentative>", begin);
   xml.replace(begin, end - begin, "<legalRepresentative>");
-  ValidationReport report = validator_->Validate(xml);
+  ValidationReport report = pair_->validator->Validate(xml);
   bool pattern = false, min_length = false;
   for (const Finding& finding : report.findings) {
     pattern |= finding.message.find("'pattern'") != std::string::npos;
@@ -223,7 +194,7 @@ TEST_F(ValidatorFastPathTest, LineBreakInShortTextIsAPatternFinding) {
   ASSERT_NE(pos, std::string::npos);
   pos += std::string("<legalRepresentative>").size();
   xml.insert(pos + CharLength(xml[pos]), "\n");
-  ValidationReport report = validator_->Validate(xml);
+  ValidationReport report = pair_->validator->Validate(xml);
   ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
   EXPECT_EQ(report.findings[0].element, "legalRepresentative");
   EXPECT_NE(report.findings[0].message.find(kShortPattern), std::string::npos);
@@ -237,7 +208,8 @@ TEST_F(ValidatorFastPathTest, ManyThreadsGetTheSingleThreadedReports) {
   std::vector<std::string> mutations = Mutations(Example("application"));
   for (std::size_t i = 0; i < mutations.size(); i += 7) documents.push_back(mutations[i]);
   std::vector<std::string> expected;
-  for (const std::string& xml : documents) expected.push_back(Canonical(validator_->Validate(xml)));
+  for (const std::string& xml : documents)
+    expected.push_back(Canonical(pair_->validator->Validate(xml)));
 
   std::vector<std::thread> threads;
   std::vector<int> failures(24, 0);
@@ -246,7 +218,7 @@ TEST_F(ValidatorFastPathTest, ManyThreadsGetTheSingleThreadedReports) {
       for (int round = 0; round < 3; ++round) {
         for (std::size_t i = 0; i < documents.size(); ++i) {
           std::size_t k = (i + t) % documents.size();
-          if (Canonical(validator_->Validate(documents[k])) != expected[k]) ++failures[t];
+          if (Canonical(pair_->validator->Validate(documents[k])) != expected[k]) ++failures[t];
         }
       }
     });

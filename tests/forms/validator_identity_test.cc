@@ -12,28 +12,22 @@
 #include <vector>
 
 #include "forms/validator.h"
+#include "reference_validator.h"
 #include "support/test_support.h"
 
 namespace sealflow::forms {
 namespace {
 
+using sealflow::testing::ReplaceAll;
+
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
-using sealflow::testing::WriteFile;
 
 // The constraints the validator checks in code, and the suffix that hides them from it.
 constexpr const char* kConstraints[] = {"evidenceId",     "evidenceRefExists", "uniqueDemandScene",
                                         "uniqueItemCode", "uniqueSceneCode",   "uniqueSubIndustry",
                                         "uniqueArea",     "uniqueScene",       "uniqueMaterial"};
 constexpr const char* kHidden = "InSchema";
-
-std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (auto pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
-  }
-  return text;
-}
 
 // Findings as one comparable string, with the reference schemas' constraint names put back
 // (libxml2 names the constraint in its message).
@@ -138,63 +132,40 @@ const std::vector<FormKinds>& CheckedForms() {
   return forms;
 }
 
+// The project's schemas with the code-checked constraints renamed.
+std::string ReferenceSpelling(const std::string& xsd) {
+  std::string text = xsd;
+  for (const char* name : kConstraints) {
+    for (const char* attribute : {"name=\"", "refer=\""}) {
+      text = ReplaceAll(text, attribute + std::string(name) + "\"",
+                        attribute + std::string(name) + kHidden + "\"");
+    }
+  }
+  return text;
+}
+
 class ValidatorIdentityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new sealflow::testing::TempDir();
-    for (const auto& entry : std::filesystem::directory_iterator(SourcePath("xml-schemas"))) {
-      if (entry.path().extension() != ".xsd") continue;
-      std::string text = ReadFile(entry.path().string());
-      for (const char* name : kConstraints) {
-        for (const char* attribute : {"name=\"", "refer=\""}) {
-          text = ReplaceAll(text, attribute + std::string(name) + "\"",
-                            attribute + std::string(name) + kHidden + "\"");
-        }
-      }
-      WriteFile(dir_->File(entry.path().filename().string()), text);
-    }
-    validator_ = Validator::Create().release();
-    ValidatorOptions options;
-    options.schema_dir = dir_->path();
-    reference_ = Validator::Create(options).release();
+    pair_ = new testutil::ReferencePair(ReferenceSpelling, Canonical);
   }
   static void TearDownTestSuite() {
-    delete validator_;
-    delete reference_;
-    delete dir_;
+    delete pair_;
+    pair_ = nullptr;
   }
 
   static std::string Example(const std::string& type = "diagnostic-report") {
     return ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
   }
 
-  static void ExpectSameReports(const std::vector<std::string>& documents) {
-    int differences = 0;
-    for (const std::string& xml : documents) {
-      std::string expected = Canonical(reference_->Validate(xml));
-      std::string actual = Canonical(validator_->Validate(xml));
-      if (expected != actual && ++differences <= 3) {
-        ADD_FAILURE() << "reports differ for\n"
-                      << xml << "\nexpected:\n"
-                      << expected << "actual:\n"
-                      << actual;
-      }
-    }
-    EXPECT_EQ(differences, 0);
-  }
-
-  static sealflow::testing::TempDir* dir_;
-  static Validator* validator_;
-  static Validator* reference_;
+  static testutil::ReferencePair* pair_;
 };
-sealflow::testing::TempDir* ValidatorIdentityTest::dir_ = nullptr;
-Validator* ValidatorIdentityTest::validator_ = nullptr;
-Validator* ValidatorIdentityTest::reference_ = nullptr;
+testutil::ReferencePair* ValidatorIdentityTest::pair_ = nullptr;
 
 TEST_F(ValidatorIdentityTest, ReferenceSchemaReallyRenamesEveryConstraint) {
   std::string schemas;
   for (const FormKinds& form : CheckedForms()) {
-    std::string schema = ReadFile(dir_->File(form.form_type + ".xsd"));
+    std::string schema = ReadFile(pair_->dir.File(form.form_type + ".xsd"));
     schemas += schema;
   }
   for (const char* name : kConstraints) {
@@ -211,7 +182,7 @@ TEST_F(ValidatorIdentityTest, ExampleAndInvalidExamplesGetTheSameReport) {
        std::filesystem::directory_iterator(SourcePath("xml-schemas/examples/invalid"))) {
     if (entry.path().extension() == ".xml") documents.push_back(ReadFile(entry.path().string()));
   }
-  ExpectSameReports(documents);
+  pair_->ExpectSameReports(documents);
 }
 
 TEST_F(ValidatorIdentityTest, EveryConstrainedValueMutationGetsTheSameReport) {
@@ -219,14 +190,14 @@ TEST_F(ValidatorIdentityTest, EveryConstrainedValueMutationGetsTheSameReport) {
     SCOPED_TRACE(form.form_type);
     std::vector<std::string> documents = Mutations(Example(form.form_type), form.kinds);
     EXPECT_GT(documents.size(), 15u);
-    ExpectSameReports(documents);
+    pair_->ExpectSameReports(documents);
   }
 }
 
 TEST_F(ValidatorIdentityTest, DuplicatesAreStillReportedWithTheirElement) {
   std::string xml = Example();
   xml = ReplaceAll(xml, "<scene code=\"marketing\"", "<scene code=\"product-design\"");
-  ValidationReport report = validator_->Validate(xml);
+  ValidationReport report = pair_->validator->Validate(xml);
   bool duplicate = false;
   for (const Finding& finding : report.findings) {
     if (finding.message.find("uniqueSceneCode") != std::string::npos) {
@@ -239,7 +210,7 @@ TEST_F(ValidatorIdentityTest, DuplicatesAreStillReportedWithTheirElement) {
 
   xml =
       ReplaceAll(Example(), "<evidenceRef>EV-03</evidenceRef>", "<evidenceRef>EV-31</evidenceRef>");
-  report = validator_->Validate(xml);
+  report = pair_->validator->Validate(xml);
   bool dangling = false;
   for (const Finding& finding : report.findings) {
     if (finding.message.find("evidenceRefExists") == std::string::npos) continue;

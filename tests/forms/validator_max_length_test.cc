@@ -15,6 +15,7 @@
 
 #include "forms/form_types.h"
 #include "forms/validator.h"
+#include "reference_validator.h"
 #include "support/test_support.h"
 
 namespace sealflow::forms {
@@ -22,7 +23,6 @@ namespace {
 
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
-using sealflow::testing::WriteFile;
 
 // maxLength="N" with N of three digits or more becomes maxLength="0N".
 std::string SpellWithLeadingZero(const std::string& xsd) {
@@ -99,48 +99,19 @@ std::vector<std::string> Mutations(const std::string& xml) {
 class ValidatorMaxLengthTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new sealflow::testing::TempDir();
-    for (const auto& entry : std::filesystem::directory_iterator(SourcePath("xml-schemas"))) {
-      if (entry.path().extension() != ".xsd") continue;
-      WriteFile(dir_->File(entry.path().filename().string()),
-                SpellWithLeadingZero(ReadFile(entry.path().string())));
-    }
-    validator_ = Validator::Create().release();
-    ValidatorOptions options;
-    options.schema_dir = dir_->path();
-    reference_ = Validator::Create(options).release();
+    pair_ = new testutil::ReferencePair(SpellWithLeadingZero, Canonical);
   }
   static void TearDownTestSuite() {
-    delete validator_;
-    delete reference_;
-    delete dir_;
+    delete pair_;
+    pair_ = nullptr;
   }
 
-  static void ExpectSameReports(const std::vector<std::string>& documents) {
-    int differences = 0;
-    for (const std::string& xml : documents) {
-      std::string expected = Canonical(reference_->Validate(xml));
-      std::string actual = Canonical(validator_->Validate(xml));
-      if (expected != actual && ++differences <= 3) {
-        ADD_FAILURE() << "reports differ for\n"
-                      << xml << "\nexpected:\n"
-                      << expected << "actual:\n"
-                      << actual;
-      }
-    }
-    EXPECT_EQ(differences, 0);
-  }
-
-  static sealflow::testing::TempDir* dir_;
-  static Validator* validator_;
-  static Validator* reference_;
+  static testutil::ReferencePair* pair_;
 };
-sealflow::testing::TempDir* ValidatorMaxLengthTest::dir_ = nullptr;
-Validator* ValidatorMaxLengthTest::validator_ = nullptr;
-Validator* ValidatorMaxLengthTest::reference_ = nullptr;
+testutil::ReferencePair* ValidatorMaxLengthTest::pair_ = nullptr;
 
 TEST_F(ValidatorMaxLengthTest, ReferenceSchemasSpellTheBoundsDifferently) {
-  std::string common = ReadFile(dir_->File("common.xsd"));
+  std::string common = ReadFile(pair_->dir.File("common.xsd"));
   EXPECT_NE(common.find(R"(<xs:maxLength value="0100"/>)"), std::string::npos);
   EXPECT_NE(common.find(R"(<xs:maxLength value="02000"/>)"), std::string::npos);
   EXPECT_EQ(common.find(R"(<xs:maxLength value="100"/>)"), std::string::npos);
@@ -154,14 +125,14 @@ TEST_F(ValidatorMaxLengthTest, ALongValueIsReportedAsLibxml2ReportsIt) {
   std::string at_bound = xml, past_bound = xml;
   at_bound.replace(at, name.size(), "<name>" + Repeat("字", 100) + "</name>");
   past_bound.replace(at, name.size(), "<name>" + Repeat("字", 101) + "</name>");
-  EXPECT_TRUE(validator_->Validate(at_bound).ok())
-      << FormatFindings(validator_->Validate(at_bound));
-  ValidationReport report = validator_->Validate(past_bound);
+  EXPECT_TRUE(pair_->validator->Validate(at_bound).ok())
+      << FormatFindings(pair_->validator->Validate(at_bound));
+  ValidationReport report = pair_->validator->Validate(past_bound);
   ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
   EXPECT_EQ(report.findings[0].element, "name");
   EXPECT_NE(report.findings[0].message.find("maxLength"), std::string::npos);
   EXPECT_NE(report.findings[0].message.find("'101'"), std::string::npos);
-  EXPECT_EQ(Canonical(report), Canonical(reference_->Validate(past_bound)));
+  EXPECT_EQ(Canonical(report), Canonical(pair_->reference->Validate(past_bound)));
 }
 
 TEST_F(ValidatorMaxLengthTest, EveryLengthMutationOfEveryFormGetsTheSameReport) {
@@ -170,7 +141,7 @@ TEST_F(ValidatorMaxLengthTest, EveryLengthMutationOfEveryFormGetsTheSameReport) 
     std::vector<std::string> documents =
         Mutations(ReadFile(SourcePath("xml-schemas/examples/" + type.form_type + ".xml")));
     EXPECT_GT(documents.size(), 50u);
-    ExpectSameReports(documents);
+    pair_->ExpectSameReports(documents);
   }
 }
 

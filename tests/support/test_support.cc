@@ -68,6 +68,21 @@ std::chrono::system_clock::time_point FixedNow() {
       std::chrono::seconds(1772352000));  // 2026-03-01T08:00Z
 }
 
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (auto pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
 std::string AssemblePdf(const std::vector<std::string>& objects, const std::string& trailer_extra) {
   std::string out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
   std::vector<std::size_t> offsets;

@@ -38,6 +38,11 @@ std::string SourcePath(const std::string& relative);    // SEALFLOW_SOURCE_DIR/r
 std::string TestDataPath(const std::string& relative);  // tests/data/relative
 std::string BinPath(const std::string& name);           // build/bin/name
 
+// `text` with every `from` replaced by `to`.
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to);
+// `text` with the first `from` replaced by `to`; a test failure if `from` is absent.
+std::string Replace(std::string text, const std::string& from, const std::string& to);
+
 // A classic PDF from object bodies (object i+1 is objects[i]; object 1 is the catalog): header,
 // the objects, one cross-reference section with computed offsets, and a trailer with /Size,
 // /Root 1 0 R and `trailer_extra` (e.g. " /Info 6 0 R").

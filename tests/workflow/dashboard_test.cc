@@ -31,11 +31,7 @@ std::string Example(const std::string& type) {
   return ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
 }
 
-std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
-    text.replace(pos, from.size(), to);
-  return text;
-}
+using sealflow::testing::ReplaceAll;
 
 Object::Ptr Parse(const std::string& json) {
   Poco::JSON::Parser parser;

@@ -27,12 +27,7 @@ std::string Example(const std::string& type) {
   return ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
 }
 
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
+using sealflow::testing::Replace;
 
 template <typename T>
 T As(const Event& event) {

@@ -1,0 +1,62 @@
+// Copyright sealflow authors.
+// The validator's fast paths are proved by comparison: the validator against a reference
+// validator reading the project's schemas rewritten to say the same thing in another spelling
+// (so the reference never recognises what the fast paths drop). Shared by the fast-path,
+// identity-constraint and maxLength tests, which differ only in the rewrite and in how a report
+// is put back into the project's spelling.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "forms/validator.h"
+#include "support/test_support.h"
+
+namespace sealflow::forms::testutil {
+
+struct ReferencePair {
+  // `rewrite` turns one .xsd text into the reference's spelling; `canonical` turns a report into
+  // one comparable string in the project's spelling.
+  ReferencePair(const std::function<std::string(const std::string&)>& rewrite,
+                std::function<std::string(const ValidationReport&)> canonical_report)
+      : canonical(std::move(canonical_report)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(sealflow::testing::SourcePath("xml-schemas"))) {
+      if (entry.path().extension() != ".xsd") continue;
+      sealflow::testing::WriteFile(dir.File(entry.path().filename().string()),
+                                   rewrite(sealflow::testing::ReadFile(entry.path().string())));
+    }
+    validator = Validator::Create();
+    ValidatorOptions options;
+    options.schema_dir = dir.path();
+    reference = Validator::Create(options);
+  }
+
+  // Every document gets the same report from both (the first three differences are shown).
+  void ExpectSameReports(const std::vector<std::string>& documents) const {
+    int differences = 0;
+    for (const std::string& xml : documents) {
+      std::string expected = canonical(reference->Validate(xml));
+      std::string actual = canonical(validator->Validate(xml));
+      if (expected != actual && ++differences <= 3) {
+        ADD_FAILURE() << "reports differ for\n"
+                      << xml << "\nexpected:\n"
+                      << expected << "actual:\n"
+                      << actual;
+      }
+    }
+    EXPECT_EQ(differences, 0);
+  }
+
+  sealflow::testing::TempDir dir;  // the reference's schemas
+  std::function<std::string(const ValidationReport&)> canonical;
+  std::unique_ptr<Validator> validator;
+  std::unique_ptr<Validator> reference;
+};
+
+}  // namespace sealflow::forms::testutil
