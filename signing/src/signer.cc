@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "credentials_impl.h"
+#include "digest_ahead.h"
 #include "openssl_util.h"
 #include "pdf_util.h"
 #include "seal.h"
@@ -475,6 +476,9 @@ class PdfSigner final : public Signer {
     if (pdf.size() > static_cast<std::size_t>(std::numeric_limits<long>::max())) {
       throw SigningError(SigningErrorCode::kArgument, "PDF too large");
     }
+    // The signed bytes begin with the whole input: hashed on a helper thread, if one is idle,
+    // while PoDoFo loads the document and writes the update.
+    DigestAhead ahead(sha256_.get(), pdf, options_.digest_ahead);
     PdfMemDocument doc;
     // The document reads `pdf` in place (no copies) for as long as it lives.
     doc.LoadFromDevice(pdf::InputDeviceOver(pdf), /*bForUpdate=*/true);
@@ -590,8 +594,8 @@ class PdfSigner final : public Signer {
 
     unsigned char digest[SHA256_DIGEST_LENGTH];
     ossl::EvpMdCtxPtr md(CheckPtr(EVP_MD_CTX_new(), kCrypto, "EVP_MD_CTX_new"));
-    Check(EVP_DigestInit_ex(md.get(), sha256_.get(), nullptr) == 1 &&
-              EVP_DigestUpdate(md.get(), out.data(), length1) == 1 &&
+    Check(ahead.StateAt(pdf.size(), md.get()) &&
+              EVP_DigestUpdate(md.get(), out.data() + pdf.size(), length1 - pdf.size()) == 1 &&
               EVP_DigestUpdate(md.get(), out.data() + start2, length2) == 1 &&
               EVP_DigestFinal_ex(md.get(), digest, nullptr) == 1,
           kCrypto, "SHA-256 of the byte ranges");

@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "difference.h"
+#include "digest_ahead.h"
 #include "ocsp_internal.h"
 #include "openssl_util.h"
 #include "pdf_util.h"
@@ -77,6 +78,9 @@ struct DocumentContext {
     ossl::EvpMdCtxPtr state;
   };
   std::vector<Prefix> prefixes;
+  // SHA-256 of the leading bytes running on a helper thread (null if none), used instead of
+  // `prefixes` for that digest.
+  DigestAhead* ahead = nullptr;
 };
 
 // At most this many digest states are kept per document (a file may have any number of fields).
@@ -87,6 +91,11 @@ constexpr std::size_t kMaxPrefixStates = 64;
 void DigestPrefix(std::string_view pdf, DocumentContext& context, const EVP_MD* md, std::size_t end,
                   EVP_MD_CTX* out) {
   const int nid = EVP_MD_get_type(md);
+  if (context.ahead != nullptr && context.ahead->nid() == nid) {
+    ossl::Check(context.ahead->StateAt(end, out), SigningErrorCode::kCrypto,
+                "digest of the signed bytes");
+    return;
+  }
   const DocumentContext::Prefix* best = nullptr;
   for (const DocumentContext::Prefix& prefix : context.prefixes) {
     if (prefix.nid == nid && prefix.end <= end && (best == nullptr || prefix.end > best->end)) {
@@ -543,7 +552,9 @@ class PdfVerifier final : public Verifier {
         ocsp_url_(options.ocsp_url),
         ocsp_use_aia_(options.ocsp_use_aia),
         ocsp_transport_(options.ocsp_transport ? options.ocsp_transport : HttpOcspTransport()),
-        clock_(options.clock) {}
+        clock_(options.clock),
+        digest_ahead_(options.digest_ahead),
+        sha256_(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
 
   VerificationReport Verify(std::string_view pdf) const override {
     try {
@@ -571,6 +582,10 @@ class PdfVerifier final : public Verifier {
       report.findings.push_back(kNotPdf);
       return report;
     }
+    // The signed bytes of a signature made with SHA-256 (ours, and PAdES's usual) start at 0
+    // and run to its /Contents: hashed on a helper thread meanwhile, if one is idle.
+    std::optional<DigestAhead> ahead;
+    if (sha256_ != nullptr) ahead.emplace(sha256_.get(), pdf, digest_ahead_);
     std::optional<pdf::ParsedDocument> parsed;
     struct Found {
       std::string name;
@@ -621,7 +636,8 @@ class PdfVerifier final : public Verifier {
                                 std::to_string(pdf::kMaxRevisions) + ")");
       return report;
     }
-    DocumentContext context{scan, doc, {}, {}, {}, {}, {}, {}, {}};
+    DocumentContext context{scan, doc, {}, {}, {}, {}, {}, {}, {}, nullptr};
+    if (ahead && ahead->ahead()) context.ahead = &*ahead;
     for (const Found& f : found) {
       // Only to know where the shared digest prefixes end; each ByteRange is checked later.
       PdfObject* range = pdf::Get(doc.GetObjects(), f.value, "ByteRange");
@@ -1012,6 +1028,22 @@ class PdfVerifier final : public Verifier {
             : md_nid != NID_sha256 && md_nid != NID_sha384 && md_nid != NID_sha512) {
       return invalid("不支持的摘要算法 / unsupported or weak digest algorithm");
     }
+    // The signature over the signed attributes and the signature timestamp do not depend on
+    // the document's digest: checked before it, while a helper thread may still be hashing the
+    // signed bytes (DocumentContext::ahead). Reported below, in the same order as ever.
+    const bool has_signed_attributes = CMS_signed_get_attr_count(si) > 0;
+    bool signature_ok = false;
+    if (signer != nullptr && has_signed_attributes) {
+      CMS_SignerInfo_set1_signer_cert(si, signer);
+      signature_ok = sm2 ? VerifySm2(si, signer) : CMS_SignerInfo_verify(si) == 1;
+      ERR_clear_error();
+    }
+    std::optional<TimestampVerification> early_stamp;
+    if (has_signed_attributes) {
+      early_stamp = VerifySignatureTimestamp(si, has_anchors_ ? store_.get() : nullptr, now_point);
+      ERR_clear_error();
+    }
+
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_length = 0;
     ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
@@ -1022,7 +1054,7 @@ class PdfVerifier final : public Verifier {
             EVP_DigestFinal_ex(ctx.get(), digest, &digest_length) == 1,
         SigningErrorCode::kCrypto, "digest of the byte ranges");
 
-    if (CMS_signed_get_attr_count(si) <= 0) {
+    if (!has_signed_attributes) {
       return invalid("CMS 缺少签名属性 / the CMS has no signed attributes (required by PAdES)");
     }
     const auto* message_digest = static_cast<const ASN1_OCTET_STRING*>(CMS_signed_get0_data_by_OBJ(
@@ -1050,14 +1082,10 @@ class PdfVerifier final : public Verifier {
           "(NO_SIGNING_CERTIFICATE_FOUND)",
           "NO_SIGNING_CERTIFICATE_FOUND");
     } else {
-      CMS_SignerInfo_set1_signer_cert(si, signer);
-      sig.signature_ok = sm2 ? VerifySm2(si, signer) : CMS_SignerInfo_verify(si) == 1;
-      ERR_clear_error();
+      sig.signature_ok = signature_ok;
     }
     // --- The signature timestamp (PAdES B-T) and the proof of existence.
-    const TimestampVerification stamp =
-        VerifySignatureTimestamp(si, has_anchors_ ? store_.get() : nullptr, now_point);
-    ERR_clear_error();
+    const TimestampVerification& stamp = *early_stamp;
     FillTimestamp(stamp, sig.timestamp);
     if (stamp.present && !stamp.valid) {
       for (const std::string& finding : stamp.findings) {
@@ -1467,6 +1495,8 @@ class PdfVerifier final : public Verifier {
   bool ocsp_use_aia_ = false;
   OcspTransport ocsp_transport_;
   std::function<std::chrono::system_clock::time_point()> clock_;
+  bool digest_ahead_;
+  std::unique_ptr<EVP_MD, ossl::Deleter<EVP_MD, EVP_MD_free>> sha256_;  // fetched once
   CertificateCache certificates_;
   ChainCache chains_;
 };

@@ -70,6 +70,9 @@ struct SignerOptions {
   // id-aa-signatureTimeStampToken over the signature value), and /Contents grows by the client's
   // TokenSizeEstimate(). Empty: B-B. Sign() may call it from several threads at once.
   std::shared_ptr<const TimestampClient> timestamp;
+  // Hash a large input document on an idle helper thread while PoDoFo loads it and writes the
+  // update. The output is byte-identical either way; false keeps signing on the calling thread.
+  bool digest_ahead = true;
 };
 
 // Thread safety: Sign() may be called concurrently; the credentials are read-only.

@@ -170,6 +170,10 @@ struct VerifierOptions {
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };
+  // Hash a large document's signed bytes (SHA-256) on an idle helper thread while the PDF is
+  // parsed and the CMS checked. The verdict is the same either way; false keeps every
+  // verification on the calling thread.
+  bool digest_ahead = true;
 };
 
 // Thread safety: a Verifier is immutable after Create() and may be used from many threads. It

@@ -1,0 +1,201 @@
+// Copyright sealflow authors.
+#include "digest_ahead.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "openssl_util.h"
+
+namespace sealflow::signing {
+namespace {
+
+// Helper threads for work that runs beside the caller's, on cores that would otherwise idle.
+// A task is only ever handed to an idle helper, and only while few callers are at work
+// (TryRun's `callers`): a busy service, or a batch verifying on every core, keeps its cores
+// for whole requests and never queues behind the helpers or pays for the handoff. One helper
+// per core beyond the first (at least one, at most four). The pool lives until the process
+// exits (the threads wait on its condition variable, so it is never destroyed).
+class HelperPool {
+ public:
+  static HelperPool& Instance() {
+    static HelperPool* pool = new HelperPool();
+    return *pool;
+  }
+
+  // `callers`: how many callers (this one included) are running work that could use a helper.
+  bool TryRun(int callers, std::function<void()> task) {
+    if (callers > max_callers_) return false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (idle_ == 0) return false;
+      --idle_;
+      tasks_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    return true;
+  }
+
+ private:
+  HelperPool() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    const int helpers = static_cast<int>(std::clamp(cores > 1 ? cores - 1 : 1u, 1u, 4u));
+    for (int i = 0; i < helpers; ++i) {
+      try {
+        std::thread(&HelperPool::Work, this).detach();
+        ++idle_;
+      } catch (const std::system_error&) {
+        break;  // no more threads: fewer helpers, or none (callers then work alone)
+      }
+    }
+    // Callers and busy helpers together fit on the cores.
+    max_callers_ = std::max(1, static_cast<int>(std::max(cores, 2u)) - idle_);
+  }
+
+  void Work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return !tasks_.empty(); });
+      std::function<void()> task = std::move(tasks_.front());
+      tasks_.pop_front();
+      lock.unlock();
+      task();  // tasks do not throw (see Run below)
+      lock.lock();
+      ++idle_;
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> tasks_;
+  int idle_ = 0;
+  int max_callers_ = 1;
+};
+
+// DigestAhead objects alive in the process: the callers that could use a helper right now.
+std::atomic<int> live_callers{0};
+
+// The helper hashes in chunks of this many bytes (more for very large files, so that at most
+// kMaxStates states are kept), keeping the state at every chunk's end.
+constexpr std::size_t kChunk = 16 * 1024;
+constexpr std::size_t kMaxStates = 256;
+
+}  // namespace
+
+struct DigestAhead::Shared {
+  std::mutex mutex;
+  std::condition_variable progress_made;
+  // States after bytes[0, offset), ascending by offset.
+  std::vector<std::pair<std::size_t, ossl::EvpMdCtxPtr>> states;
+  std::vector<std::size_t> targets;  // ends asked for before the helper reached them
+  std::size_t progress = 0;          // bytes hashed so far
+  bool waiting = false;              // a caller waits on progress_made
+  bool cancel = false;
+  bool done = false;    // the helper has let go of the bytes
+  bool failed = false;  // OpenSSL failed on the helper: StateAt hashes on its own
+
+  // The helper's loop over bytes[0, size).
+  void Run(const EVP_MD* md, std::string_view bytes) noexcept {
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1;
+    const std::size_t chunk = std::max(kChunk, bytes.size() / kMaxStates + 1);
+    std::size_t at = 0;
+    while (ok && at < bytes.size()) {
+      std::size_t next = std::min(at + chunk, bytes.size());
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (cancel) break;
+        for (const std::size_t target : targets) {
+          if (target > at && target < next) next = target;
+        }
+      }
+      ok = EVP_DigestUpdate(ctx.get(), bytes.data() + at, next - at) == 1;
+      ossl::EvpMdCtxPtr copy(ok ? EVP_MD_CTX_new() : nullptr);
+      ok = ok && copy != nullptr && EVP_MD_CTX_copy_ex(copy.get(), ctx.get()) == 1;
+      if (!ok) break;
+      at = next;
+      bool notify = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        try {
+          states.emplace_back(at, std::move(copy));
+        } catch (const std::bad_alloc&) {
+          ok = false;
+        }
+        progress = at;
+        notify = waiting;
+      }
+      if (notify) progress_made.notify_all();
+    }
+    ERR_clear_error();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      failed = !ok;
+      done = true;
+    }
+    progress_made.notify_all();
+  }
+};
+
+DigestAhead::DigestAhead(const EVP_MD* md, std::string_view bytes, bool enabled)
+    : md_(md), bytes_(bytes), nid_(EVP_MD_get_type(md)) {
+  const int callers = live_callers.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (!enabled || bytes.size() < kMinBytes) return;
+  try {
+    auto shared = std::make_shared<Shared>();
+    // The task holds the shared state; the destructor waits for `done`, so `bytes` outlive it.
+    if (HelperPool::Instance().TryRun(callers, [shared, md, bytes] { shared->Run(md, bytes); })) {
+      shared_ = std::move(shared);
+    }
+  } catch (...) {
+    live_callers.fetch_sub(1, std::memory_order_relaxed);
+    throw;
+  }
+}
+
+DigestAhead::~DigestAhead() {
+  live_callers.fetch_sub(1, std::memory_order_relaxed);
+  if (shared_ == nullptr) return;
+  std::unique_lock<std::mutex> lock(shared_->mutex);
+  shared_->cancel = true;
+  shared_->waiting = true;
+  shared_->progress_made.wait(lock, [this] { return shared_->done; });
+}
+
+bool DigestAhead::StateAt(std::size_t end, EVP_MD_CTX* out) {
+  end = std::min(end, bytes_.size());
+  std::size_t from = 0;
+  bool copied = false;
+  if (shared_ != nullptr) {
+    std::unique_lock<std::mutex> lock(shared_->mutex);
+    Shared& s = *shared_;
+    if (s.progress < end && !s.done) {
+      s.targets.push_back(end);
+      s.waiting = true;
+      s.progress_made.wait(lock, [&s, end] { return s.progress >= end || s.done; });
+    }
+    if (!s.failed) {
+      // The last state at or before `end`.
+      auto it = std::upper_bound(
+          s.states.begin(), s.states.end(), end,
+          [](std::size_t value, const auto& state) { return value < state.first; });
+      if (it != s.states.begin()) {
+        --it;
+        if (EVP_MD_CTX_copy_ex(out, it->second.get()) != 1) return false;
+        from = it->first;
+        copied = true;
+      }
+    }
+  }
+  if (!copied && EVP_DigestInit_ex(out, md_, nullptr) != 1) return false;
+  return from == end || EVP_DigestUpdate(out, bytes_.data() + from, end - from) == 1;
+}
+
+}  // namespace sealflow::signing

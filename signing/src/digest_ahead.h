@@ -1,0 +1,58 @@
+// Copyright sealflow authors.
+// Private: the digest of a document's leading bytes, computed on a helper thread while the
+// caller parses the PDF, builds the update or checks the CMS.
+//
+// Signing and verifying a signature both hash almost the whole file (the first ByteRange runs
+// from byte 0 to the /Contents gap) and both have independent work to do before that digest is
+// needed: PoDoFo's parse, the certificate chain, the signature over the signed attributes. The
+// hash of a 260 KB form takes about as long as all of that, so the two run side by side.
+//
+// Exact by construction: StateAt(end) returns the digest state after bytes[0, end), taken from
+// the helper's running state at `end` itself (when asked for in time) or at the last chunk
+// boundary before it, with the rest hashed on the caller's thread. When no helper is idle (a
+// busy service verifying on all its threads) nothing runs ahead and StateAt() hashes
+// everything on the caller's thread, as it would without this class.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+namespace sealflow::signing {
+
+class DigestAhead {
+ public:
+  // Documents smaller than this are hashed on the caller's thread: the handoff would cost more
+  // than it saves.
+  static constexpr std::size_t kMinBytes = 64 * 1024;
+
+  // Starts hashing bytes[0, bytes.size()) with `md` on an idle helper thread, if there is one
+  // and `enabled`. `bytes` must stay valid until this object is destroyed. Never throws for
+  // lack of a helper; throws std::bad_alloc or std::system_error like any allocation.
+  DigestAhead(const EVP_MD* md, std::string_view bytes, bool enabled = true);
+  // Stops the helper (after at most one chunk) and waits for it to let go of `bytes`.
+  ~DigestAhead();
+  DigestAhead(const DigestAhead&) = delete;
+  DigestAhead& operator=(const DigestAhead&) = delete;
+
+  // Whether a helper took the work (for tests and benchmarks).
+  bool ahead() const { return shared_ != nullptr; }
+  // The digest this object computes (EVP_MD_get_type of the constructor's `md`).
+  int nid() const { return nid_; }
+
+  // `out` becomes the digest state after bytes[0, end) (initialised for `md`); end <= size.
+  // Returns false only if OpenSSL fails (out is then unusable).
+  bool StateAt(std::size_t end, EVP_MD_CTX* out);
+
+  struct Shared;
+
+ private:
+  const EVP_MD* md_;
+  std::string_view bytes_;
+  int nid_;
+  std::shared_ptr<Shared> shared_;  // null when nothing runs ahead
+};
+
+}  // namespace sealflow::signing
