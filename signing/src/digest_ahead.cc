@@ -98,8 +98,10 @@ struct DigestAhead::Shared {
   std::size_t progress = 0;          // bytes hashed so far
   bool waiting = false;              // a caller waits on progress_made
   bool cancel = false;
-  bool done = false;    // the helper has let go of the bytes
+  bool hashed = false;  // the helper has finished (or given up) hashing
   bool failed = false;  // OpenSSL failed on the helper: StateAt hashes on its own
+  bool done = false;    // the helper has let go of the bytes and run its last job
+  std::deque<std::function<void()>> jobs;  // ThenRun()'s, run after the hash
 
   // The helper's loop over bytes[0, size).
   void Run(const EVP_MD* md, std::string_view bytes) noexcept {
@@ -138,7 +140,30 @@ struct DigestAhead::Shared {
     {
       std::lock_guard<std::mutex> lock(mutex);
       failed = !ok;
-      done = true;
+      hashed = true;
+    }
+    progress_made.notify_all();
+    RunJobs();
+  }
+
+  // The helper's jobs (ThenRun), until there are none left or the owner cancels.
+  void RunJobs() noexcept {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (cancel || jobs.empty()) {
+          done = true;
+          break;
+        }
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      try {
+        job();
+      } catch (...) {
+        // A job reports its own failures; nothing may escape the helper.
+      }
     }
     progress_made.notify_all();
   }
@@ -169,6 +194,27 @@ DigestAhead::~DigestAhead() {
   shared_->progress_made.wait(lock, [this] { return shared_->done; });
 }
 
+bool DigestAhead::ThenRun(std::function<void()> job) {
+  if (shared_ == nullptr) return false;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    if (shared_->cancel) return false;
+    shared_->jobs.push_back(std::move(job));
+    // A helper still at work for this object takes it when it is done with the rest.
+    if (!shared_->done) return true;
+    shared_->done = false;
+  }
+  // The helper has finished already: ask the pool again (another idle helper, if any, on the
+  // same terms as the hash).
+  const int callers = live_callers.load(std::memory_order_relaxed);
+  std::shared_ptr<Shared> shared = shared_;
+  if (HelperPool::Instance().TryRun(callers, [shared] { shared->RunJobs(); })) return true;
+  std::lock_guard<std::mutex> lock(shared_->mutex);
+  shared_->jobs.clear();
+  shared_->done = true;
+  return false;
+}
+
 bool DigestAhead::StateAt(std::size_t end, EVP_MD_CTX* out) {
   end = std::min(end, bytes_.size());
   std::size_t from = 0;
@@ -176,10 +222,10 @@ bool DigestAhead::StateAt(std::size_t end, EVP_MD_CTX* out) {
   if (shared_ != nullptr) {
     std::unique_lock<std::mutex> lock(shared_->mutex);
     Shared& s = *shared_;
-    if (s.progress < end && !s.done) {
+    if (s.progress < end && !s.hashed) {
       s.targets.push_back(end);
       s.waiting = true;
-      s.progress_made.wait(lock, [&s, end] { return s.progress >= end || s.done; });
+      s.progress_made.wait(lock, [&s, end] { return s.progress >= end || s.hashed; });
     }
     if (!s.failed) {
       // The last state at or before `end`.

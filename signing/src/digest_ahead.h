@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -41,6 +42,12 @@ class DigestAhead {
   bool ahead() const { return shared_ != nullptr; }
   // The digest this object computes (EVP_MD_get_type of the constructor's `md`).
   int nid() const { return nid_; }
+
+  // Queues `job` to run on the helper once it has finished hashing, so that the helper goes on
+  // with other work the caller will need. False if no helper works for this object (any more):
+  // the caller then does the work itself. A job must not throw; it may be skipped if this
+  // object is destroyed first (the destructor waits for a job that has started).
+  bool ThenRun(std::function<void()> job);
 
   // `out` becomes the digest state after bytes[0, end) (initialised for `md`); end <= size.
   // Returns false only if OpenSSL fails (out is then unusable).

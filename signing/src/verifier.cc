@@ -10,11 +10,14 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -49,6 +52,51 @@ using OcspResponsePtr =
     std::unique_ptr<OCSP_RESPONSE, ossl::Deleter<OCSP_RESPONSE, OCSP_RESPONSE_free>>;
 using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, ossl::Deleter<OCSP_CERTID, OCSP_CERTID_free>>;
 
+// A signed revision on its own (the file up to that revision's end), for the difference
+// analysis of what followed it. Parsed ahead on the helper thread once the digest is done
+// (DigestAhead::ThenRun), or by the verifying thread if it gets there first; either way by
+// exactly one of them.
+struct RevisionDocument {
+  std::mutex mutex;
+  std::condition_variable finished;
+  enum class State { kPending, kParsing, kDone } state = State::kPending;
+  bool taken = false;  // handed to a difference analysis
+  std::optional<pdf::ParsedDocument> doc;
+  std::exception_ptr error;  // what parsing threw (PoDoFo::PdfError for a damaged revision)
+
+  // Parses `prefix` unless another thread has started to.
+  void Prepare(std::string_view prefix) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (state != State::kPending) return;
+      state = State::kParsing;
+    }
+    // Only the thread that moved the state to kParsing touches `doc` and `error` until kDone.
+    try {
+      doc.emplace(prefix);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      state = State::kDone;
+    }
+    finished.notify_all();
+  }
+
+  // The parsed revision (parsed here if nobody has started), or what parsing threw; once.
+  // Null if it was taken already: the caller parses its own copy.
+  pdf::ParsedDocument* Take(std::string_view prefix) {
+    Prepare(prefix);
+    std::unique_lock<std::mutex> lock(mutex);
+    finished.wait(lock, [this] { return state == State::kDone; });
+    if (taken) return nullptr;
+    taken = true;
+    if (error) std::rethrow_exception(error);
+    return &*doc;
+  }
+};
+
 // What one signature check needs from the document as a whole.
 struct DocumentContext {
   const pdf::RevisionScan& scan;
@@ -81,6 +129,8 @@ struct DocumentContext {
   // SHA-256 of the leading bytes running on a helper thread (null if none), used instead of
   // `prefixes` for that digest.
   DigestAhead* ahead = nullptr;
+  // The signed revisions that later revisions follow, by 0-based revision index.
+  std::map<std::size_t, std::shared_ptr<RevisionDocument>> revision_documents;
 };
 
 // At most this many digest states are kept per document (a file may have any number of fields).
@@ -636,7 +686,7 @@ class PdfVerifier final : public Verifier {
                                 std::to_string(pdf::kMaxRevisions) + ")");
       return report;
     }
-    DocumentContext context{scan, doc, {}, {}, {}, {}, {}, {}, {}, nullptr};
+    DocumentContext context{scan, doc, {}, {}, {}, {}, {}, {}, {}, nullptr, {}};
     if (ahead && ahead->ahead()) context.ahead = &*ahead;
     for (const Found& f : found) {
       // Only to know where the shared digest prefixes end; each ByteRange is checked later.
@@ -647,6 +697,33 @@ class PdfVerifier final : public Verifier {
       if (first.IsNumber() && first.GetNumber() == 0 && length.IsNumber() &&
           length.GetNumber() > 0 && length.GetNumber() <= static_cast<std::int64_t>(pdf.size())) {
         context.prefix_ends.push_back(static_cast<std::size_t>(length.GetNumber()));
+      }
+    }
+    // The signed revisions that the difference analysis will need on their own: the helper
+    // parses them once it has hashed the document.
+    for (const Found& f : found) {
+      PdfObject* range = pdf::Get(doc.GetObjects(), f.value, "ByteRange");
+      if (range == nullptr || !range->IsArray() || range->GetArray().size() != 4) continue;
+      const PdfObject& start = range->GetArray()[2];
+      const PdfObject& length = range->GetArray()[3];
+      if (!start.IsNumber() || !length.IsNumber() || start.GetNumber() < 0 ||
+          length.GetNumber() < 0 ||
+          start.GetNumber() > static_cast<std::int64_t>(pdf.size()) - length.GetNumber()) {
+        continue;
+      }
+      const int revision = pdf::RevisionEndingAt(
+          scan, static_cast<std::size_t>(start.GetNumber() + length.GetNumber()));
+      if (revision < 0 || static_cast<std::size_t>(revision) + 1 >= scan.revisions.size()) {
+        continue;
+      }
+      std::shared_ptr<RevisionDocument>& entry =
+          context.revision_documents[static_cast<std::size_t>(revision)];
+      if (entry != nullptr) continue;
+      entry = std::make_shared<RevisionDocument>();
+      if (context.ahead != nullptr) {
+        const std::string_view prefix =
+            pdf.substr(0, scan.revisions[static_cast<std::size_t>(revision)].end);
+        context.ahead->ThenRun([entry, prefix] { entry->Prepare(prefix); });
       }
     }
     std::sort(context.prefix_ends.begin(), context.prefix_ends.end());
@@ -1458,10 +1535,16 @@ class PdfVerifier final : public Verifier {
           {0, "最后一个 %%EOF 之后有数据 / bytes after the last %%EOF (not a revision)"});
     }
     if (revision + 1 < revisions.size()) {
-      // The signed revision on its own (in place: `pdf` outlives it).
-      std::optional<pdf::ParsedDocument> signed_revision;
+      // The signed revision on its own (in place: `pdf` outlives it), parsed ahead if it could
+      // be; a second signature of the same revision gets a copy of its own.
+      const std::string_view prefix = pdf.substr(0, revisions[revision].end);
+      std::shared_ptr<RevisionDocument>& entry = context.revision_documents[revision];
+      if (entry == nullptr) entry = std::make_shared<RevisionDocument>();
+      std::optional<pdf::ParsedDocument> own;
+      pdf::ParsedDocument* signed_revision = nullptr;
       try {
-        signed_revision.emplace(pdf.substr(0, revisions[revision].end));
+        signed_revision = entry->Take(prefix);
+        if (signed_revision == nullptr) signed_revision = &own.emplace(prefix);
       } catch (const PoDoFo::PdfError& e) {
         return invalid("所签修订版无法解析 / the signed revision does not parse (" +
                        pdf::Describe(e) + ")");
