@@ -286,10 +286,6 @@ int RunVerify(int argc, char** argv) {
   options.crl_files = args.GetAll("crl");
   options.ocsp_url = args.Get("ocsp").value_or("");
   options.ocsp_use_aia = args.Has("ocsp-aia");
-  auto verifier = signing::Verifier::Create(options);
-  bool any_invalid = false, all_valid = true, json = args.Has("json"), brief = args.Has("brief");
-  if (json) std::printf("[");
-  bool first = true;
   unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   if (auto value = args.Get("jobs")) {
     const int n = std::atoi(value->c_str());
@@ -299,6 +295,13 @@ int RunVerify(int argc, char** argv) {
     }
     jobs = static_cast<unsigned>(n);
   }
+  // Several files at once keep every core busy with whole verifications: no helper thread to
+  // hash ahead (it would only add handoffs); one file at a time uses it.
+  options.digest_ahead = jobs == 1 || files.size() == 1;
+  auto verifier = signing::Verifier::Create(options);
+  bool any_invalid = false, all_valid = true, json = args.Has("json"), brief = args.Has("brief");
+  if (json) std::printf("[");
+  bool first = true;
   auto print = [&](const std::string& file, const signing::VerificationReport& report) {
     any_invalid |= report.verdict == signing::Verdict::kInvalid;
     all_valid &= report.verdict == signing::Verdict::kValid;
