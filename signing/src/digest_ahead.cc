@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -21,7 +22,7 @@ namespace {
 // A task is only ever handed to an idle helper, and only while few callers are at work
 // (TryRun's `callers`): a busy service, or a batch verifying on every core, keeps its cores
 // for whole requests and never queues behind the helpers or pays for the handoff. One helper
-// per core beyond the first (at least one, at most four). The pool lives until the process
+// per core beyond the first (none on one core, at most four). The pool lives until the process
 // exits (the threads wait on its condition variable, so it is never destroyed).
 class HelperPool {
  public:
@@ -30,33 +31,36 @@ class HelperPool {
     return *pool;
   }
 
+  std::uint64_t Started() const { return started_.load(std::memory_order_relaxed); }
+
   // `callers`: how many callers (this one included) are running work that could use a helper.
   bool TryRun(int callers, std::function<void()> task) {
-    if (callers > max_callers_) return false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (idle_ == 0) return false;
+      // The callers, the helpers at work and the one asked for must fit on the cores.
+      if (idle_ == 0 || callers + (helpers_ - idle_) + 1 > cores_) return false;
+      tasks_.push_back(std::move(task));  // may throw; then nothing has changed
       --idle_;
-      tasks_.push_back(std::move(task));
     }
+    started_.fetch_add(1, std::memory_order_relaxed);
     wake_.notify_one();
     return true;
   }
 
  private:
   HelperPool() {
-    const unsigned cores = std::thread::hardware_concurrency();
-    const int helpers = static_cast<int>(std::clamp(cores > 1 ? cores - 1 : 1u, 1u, 4u));
+    // hardware_concurrency() may be 0 ("unknown"): then no helpers, as on one core.
+    cores_ = static_cast<int>(std::thread::hardware_concurrency());
+    const int helpers = std::clamp(cores_ - 1, 0, 4);
     for (int i = 0; i < helpers; ++i) {
       try {
         std::thread(&HelperPool::Work, this).detach();
         ++idle_;
+        ++helpers_;
       } catch (const std::system_error&) {
         break;  // no more threads: fewer helpers, or none (callers then work alone)
       }
     }
-    // Callers and busy helpers together fit on the cores.
-    max_callers_ = std::max(1, static_cast<int>(std::max(cores, 2u)) - idle_);
   }
 
   void Work() {
@@ -76,7 +80,9 @@ class HelperPool {
   std::condition_variable wake_;
   std::deque<std::function<void()>> tasks_;
   int idle_ = 0;
-  int max_callers_ = 1;
+  int helpers_ = 0;
+  std::atomic<std::uint64_t> started_{0};  // tasks handed to helpers so far
+  int cores_ = 1;
 };
 
 // DigestAhead objects alive in the process: the callers that could use a helper right now.
@@ -193,6 +199,8 @@ DigestAhead::~DigestAhead() {
   shared_->waiting = true;
   shared_->progress_made.wait(lock, [this] { return shared_->done; });
 }
+
+std::uint64_t DigestAhead::HelperTasksStarted() { return HelperPool::Instance().Started(); }
 
 bool DigestAhead::ThenRun(std::function<void()> job) {
   if (shared_ == nullptr) return false;

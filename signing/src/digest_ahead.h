@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -37,6 +38,9 @@ class DigestAhead {
   ~DigestAhead();
   DigestAhead(const DigestAhead&) = delete;
   DigestAhead& operator=(const DigestAhead&) = delete;
+
+  // How many tasks helpers have been handed in this process (for tests).
+  static std::uint64_t HelperTasksStarted();
 
   // Whether a helper took the work (for tests and benchmarks).
   bool ahead() const { return shared_ != nullptr; }
