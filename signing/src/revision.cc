@@ -3,6 +3,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sealflow::signing::pdf {
 namespace {
 
@@ -72,6 +76,37 @@ bool StartXrefBefore(std::string_view pdf, std::size_t eof, std::size_t& offset)
   return true;
 }
 
+// The first "%%EOF" at or after `from`, or npos. Compressed streams hold a '%' every 256 bytes
+// or so, and std::string_view::find restarts memchr at each one; this looks for two '%' in a
+// row, 16 positions at a time.
+std::size_t FindEof(std::string_view pdf, std::size_t from) {
+  constexpr std::string_view kEof = "%%EOF";
+  if (pdf.size() < kEof.size() || from > pdf.size() - kEof.size()) return std::string_view::npos;
+  const char* data = pdf.data();
+  const std::size_t last = pdf.size() - kEof.size();  // the last position "%%EOF" can start at
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i percent = _mm_set1_epi8('%');
+  // Loads at i and i + 1 read bytes up to i + 16, inside the input while i + 16 < size.
+  for (; i + 16 < pdf.size(); i += 16) {
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 1));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpeq_epi8(here, percent), _mm_cmpeq_epi8(next, percent))));
+    while (mask != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (at > last) return std::string_view::npos;
+      if (std::memcmp(data + at, kEof.data(), kEof.size()) == 0) return at;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i <= last; ++i) {
+    if (data[i] == '%' && std::memcmp(data + i, kEof.data(), kEof.size()) == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 RevisionScan FindRevisions(std::string_view pdf) {
@@ -79,7 +114,7 @@ RevisionScan FindRevisions(std::string_view pdf) {
   constexpr std::string_view kEof = "%%EOF";
   std::size_t from = 0;
   while (true) {
-    const std::size_t at = pdf.find(kEof, from);
+    const std::size_t at = FindEof(pdf, from);
     if (at == std::string_view::npos) break;
     from = at + kEof.size();
     std::size_t startxref = 0;
