@@ -1,6 +1,8 @@
 // Copyright sealflow authors.
 #include "digest_ahead.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -35,6 +37,8 @@ class HelperPool {
 
   // `callers`: how many callers (this one included) are running work that could use a helper.
   bool TryRun(int callers, std::function<void()> task) {
+    // A child forked without exec has none of the helper threads.
+    if (getpid() != pid_) return false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       // The callers, the helpers at work and the one asked for must fit on the cores.
@@ -70,7 +74,8 @@ class HelperPool {
       std::function<void()> task = std::move(tasks_.front());
       tasks_.pop_front();
       lock.unlock();
-      task();  // tasks do not throw (see Run below)
+      task();          // tasks do not throw (see Run below)
+      task = nullptr;  // whatever it still holds goes now, outside the lock
       lock.lock();
       ++idle_;
     }
@@ -81,6 +86,7 @@ class HelperPool {
   std::deque<std::function<void()>> tasks_;
   int idle_ = 0;
   int helpers_ = 0;
+  pid_t pid_ = getpid();                   // the process the helpers run in
   std::atomic<std::uint64_t> started_{0};  // tasks handed to helpers so far
   int cores_ = 1;
 };
@@ -142,6 +148,7 @@ struct DigestAhead::Shared {
       }
       if (notify) progress_made.notify_all();
     }
+    ctx.reset();  // nothing of OpenSSL's is held once the owner may have gone
     ERR_clear_error();
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -198,6 +205,12 @@ DigestAhead::~DigestAhead() {
   shared_->cancel = true;
   shared_->waiting = true;
   shared_->progress_made.wait(lock, [this] { return shared_->done; });
+  // The saved states and the jobs never run are freed here, on the owner's thread, before it
+  // returns (the helper may hold the last reference to `shared_` a little longer).
+  shared_->states.clear();
+  std::deque<std::function<void()>> jobs;
+  jobs.swap(shared_->jobs);
+  lock.unlock();
 }
 
 std::uint64_t DigestAhead::HelperTasksStarted() { return HelperPool::Instance().Started(); }

@@ -34,7 +34,8 @@ class DigestAhead {
   // and `enabled`. `bytes` must stay valid until this object is destroyed. Never throws for
   // lack of a helper; throws std::bad_alloc or std::system_error like any allocation.
   DigestAhead(const EVP_MD* md, std::string_view bytes, bool enabled = true);
-  // Stops the helper (after at most one chunk) and waits for it to let go of `bytes`.
+  // Stops the helper (after the chunk or the ThenRun job it is at) and waits for it to let go
+  // of `bytes`; frees everything it kept before returning.
   ~DigestAhead();
   DigestAhead(const DigestAhead&) = delete;
   DigestAhead& operator=(const DigestAhead&) = delete;

@@ -843,38 +843,32 @@ class PdfVerifier final : public Verifier {
   }
 
   // Whether `basic` (an answer about a certificate `issuer` issued) is signed by `issuer` itself
-  // or by a responder `issuer` delegated with id-kp-OCSPSigning (RFC 6960 §4.2.2.2) whose
-  // certificate chains to the trust anchors at `at`, the answer's thisUpdate: the responder's
-  // certificate must have been valid when it answered, however much later the document is
-  // checked. (OCSP_basic_verify with a store checks that chain at the system's current time,
-  // which an injected clock does not reach and an old DSS answer fails once its responder's
-  // certificate has expired; it also accepts any responder under a trusted root.) `issuer` comes
+  // or by a responder `issuer` delegated with id-kp-OCSPSigning (RFC 6960 §4.2.2.2): a
+  // certificate `issuer` signed (its signature checked, not only its issuer name) whose chain
+  // runs through `issuer` to the trust anchors at `at`, the validation time. OCSP_basic_verify
+  // with the verifier's store would check that chain at the system's current time, which an
+  // injected clock does not reach. The answer's own thisUpdate is not used: the responder
+  // signs it, so a responder whose certificate has expired could backdate it. `issuer` comes
   // from the signer's verified chain.
   bool OcspAnswerVerifies(OCSP_BASICRESP* basic, X509* issuer, STACK_OF(X509) * chain,
-                          const ASN1_GENERALIZEDTIME* this_update) const {
+                          time_t at) const {
     // The signature alone, by the signer found among the answer's certificates and `chain`.
     if (OCSP_basic_verify(basic, chain, store_.get(), OCSP_NOVERIFY) != 1) return false;
     X509* signer = nullptr;
     if (OCSP_resp_get0_signer(basic, &signer, chain) != 1 || signer == nullptr) return false;
     if (X509_cmp(signer, issuer) == 0) return true;
-    if (X509_check_issued(issuer, signer) != X509_V_OK ||
+    EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
+    if (issuer_key == nullptr || X509_check_issued(issuer, signer) != X509_V_OK ||
+        X509_verify(signer, issuer_key) != 1 ||
         (X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) == 0 ||
         (X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN) == 0) {
       return false;
     }
-    struct tm tm {};
-    if (this_update == nullptr || ASN1_TIME_to_tm(this_update, &tm) != 1) return false;
-    const time_t at = timegm(&tm);
     ossl::X509StackPtr untrusted(sk_X509_new_null());
-    if (!untrusted) return false;
-    for (int i = 0; i < sk_X509_num(chain); ++i) {
-      if (sk_X509_push(untrusted.get(), X509_dup(sk_X509_value(chain, i))) <= 0) return false;
-    }
-    const STACK_OF(X509)* answer_certs = OCSP_resp_get0_certs(basic);
-    for (int i = 0; i < sk_X509_num(answer_certs); ++i) {
-      if (sk_X509_push(untrusted.get(), X509_dup(sk_X509_value(answer_certs, i))) <= 0) {
-        return false;
-      }
+    if (!untrusted || X509_add_certs(untrusted.get(), chain, X509_ADD_FLAG_UP_REF) != 1 ||
+        X509_add_certs(untrusted.get(), const_cast<STACK_OF(X509)*>(OCSP_resp_get0_certs(basic)),
+                       X509_ADD_FLAG_UP_REF) != 1) {
+      return false;
     }
     ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), signer, untrusted.get()) != 1) {
@@ -882,7 +876,10 @@ class PdfVerifier final : public Verifier {
     }
     X509_STORE_CTX_set_time(ctx.get(), 0, at);
     X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_OCSP_HELPER);
-    return X509_verify_cert(ctx.get()) == 1;
+    if (X509_verify_cert(ctx.get()) != 1) return false;
+    // The chain built must run through `issuer` itself, not another certificate of its name.
+    STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+    return sk_X509_num(built) > 1 && X509_cmp(sk_X509_value(built, 1), issuer) == 0;
   }
 
   // What the DSS's OCSP responses say about `cert`: a response counts only if it verifies (see
@@ -899,7 +896,7 @@ class PdfVerifier final : public Verifier {
         if (OCSP_resp_find_status(basic.get(), id.get(), &status, &reason, &revoked, &this_update,
                                   &next_update) != 1 ||
             this_update == nullptr || X509_cmp_time(this_update, &now) > 0 ||
-            !OcspAnswerVerifies(basic.get(), issuer, chain, this_update)) {
+            !OcspAnswerVerifies(basic.get(), issuer, chain, now)) {
           ERR_clear_error();
           continue;
         }
@@ -933,7 +930,7 @@ class PdfVerifier final : public Verifier {
       if (!id || OCSP_resp_find_status(answer.get(), id.get(), &status, &reason, &revoked,
                                        &this_update, &next_update) != 1) {
         why = "应答未涉及该证书 / the answer does not cover the certificate";
-      } else if (!OcspAnswerVerifies(answer.get(), issuer, chain, this_update)) {
+      } else if (!OcspAnswerVerifies(answer.get(), issuer, chain, now)) {
         why = "应答签名无效 / the answer's signature does not verify";
       } else if (this_update == nullptr || X509_cmp_time(this_update, &earliest) > 0 ||
                  (next_update != nullptr && X509_cmp_time(next_update, &now) < 0)) {

@@ -484,16 +484,16 @@ TEST(OcspOnlineTest, DelegatedResponderIsAccepted) {
   EXPECT_NE(result.output.find("Response verify OK"), std::string::npos) << result.output;
 }
 
-// A delegated responder's certificate counts at the time it answered (the answer's thisUpdate),
-// not at the system's current time: here it has expired since, and the injected validation
-// time is before that.
-TEST(OcspOnlineTest, DelegatedResponderIsCheckedWhenItAnsweredNotNow) {
+// A delegated responder's certificate is checked at the validation time (the injected clock),
+// not at the system's current time: here it has expired since, and the validation time is
+// before that.
+TEST(OcspOnlineTest, DelegatedResponderIsCheckedAtTheValidationTime) {
   IssueOptions options;
   options.ocsp_signing = true;
   CertificateSubject subject;
   subject.common_name = "OCSP 应答方（已过期）";
   subject.organization = "新乡市工业和信息化局";
-  // Valid 2026-01-01 .. 2026-05-01: at the answer (FixedNow() - 1 h, 2026-03-01) but no longer.
+  // Valid 2026-01-01 .. 2026-05-01: at the validation time (FixedNow(), 2026-03-01), no longer.
   const IssuedIdentity expired_since =
       IssueCertificate(Identity("root-ca"), subject, Utc(2026, 1, 1), 120, 5006, options);
   ASSERT_LT(Utc(2026, 5, 2), system_clock::now());
@@ -502,8 +502,7 @@ TEST(OcspOnlineTest, DelegatedResponderIsCheckedWhenItAnsweredNotNow) {
   const auto report = VerifyOnline(TheSignedPdf(), responder.url());
   EXPECT_EQ(report.signatures[0].sub_indication, "REVOKED") << report.ToJson();
 
-  // Valid from 2026-06-01 only: it could not have signed an answer on 2026-03-01, although it
-  // is valid today.
+  // Valid from 2026-06-01 only: not at the validation time, although it is valid today.
   subject.common_name = "OCSP 应答方（尚未生效）";
   const IssuedIdentity not_yet =
       IssueCertificate(Identity("root-ca"), subject, Utc(2026, 6, 1), 3650, 5007, options);
