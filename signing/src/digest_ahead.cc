@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -94,6 +95,14 @@ class HelperPool {
 // DigestAhead objects alive in the process: the callers that could use a helper right now.
 std::atomic<int> live_callers{0};
 
+// How long a helper sleeps before it starts hashing (tests only: a helper the scheduler keeps
+// off the CPU).
+std::atomic<std::chrono::microseconds> helper_delay_for_testing{std::chrono::microseconds(0)};
+
+// How long StateAt waits for a helper beyond the time it should need for the bytes it still
+// has to hash (at 1 GB/s, about half its usual rate): then the caller hashes them itself.
+constexpr auto kHelperSlack = std::chrono::microseconds(100);
+
 // The helper hashes in chunks of this many bytes (more for very large files, so that at most
 // kMaxStates states are kept), keeping the state at every chunk's end.
 constexpr std::size_t kChunk = 16 * 1024;
@@ -110,6 +119,7 @@ struct DigestAhead::Shared {
   std::size_t progress = 0;          // bytes hashed so far
   bool waiting = false;              // a caller waits on progress_made
   bool cancel = false;
+  bool stop = false;    // the owner took over the hashing: stop it, but run the jobs
   bool hashed = false;  // the helper has finished (or given up) hashing
   bool failed = false;  // OpenSSL failed on the helper: StateAt hashes on its own
   bool done = false;    // the helper has let go of the bytes and run its last job
@@ -117,6 +127,9 @@ struct DigestAhead::Shared {
 
   // The helper's loop over bytes[0, size).
   void Run(const EVP_MD* md, std::string_view bytes) noexcept {
+    if (const auto delay = helper_delay_for_testing.load(); delay.count() > 0) {
+      std::this_thread::sleep_for(delay);
+    }
     ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1;
     const std::size_t chunk = std::max(kChunk, bytes.size() / kMaxStates + 1);
@@ -125,7 +138,7 @@ struct DigestAhead::Shared {
       std::size_t next = std::min(at + chunk, bytes.size());
       {
         std::lock_guard<std::mutex> lock(mutex);
-        if (cancel) break;
+        if (cancel || stop) break;
         for (const std::size_t target : targets) {
           if (target > at && target < next) next = target;
         }
@@ -215,6 +228,10 @@ DigestAhead::~DigestAhead() {
 
 std::uint64_t DigestAhead::HelperTasksStarted() { return HelperPool::Instance().Started(); }
 
+void DigestAhead::DelayHelpersForTesting(std::chrono::microseconds delay) {
+  helper_delay_for_testing.store(delay);
+}
+
 bool DigestAhead::ThenRun(std::function<void()> job) {
   if (shared_ == nullptr) return false;
   {
@@ -246,7 +263,16 @@ bool DigestAhead::StateAt(std::size_t end, EVP_MD_CTX* out) {
     if (s.progress < end && !s.hashed) {
       s.targets.push_back(end);
       s.waiting = true;
-      s.progress_made.wait(lock, [&s, end] { return s.progress >= end || s.hashed; });
+      // A helper kept off the CPU (a machine busy with other work) must not hold the caller up
+      // for longer than hashing the rest itself would: past the deadline it takes over from the
+      // helper's last state, and the helper stops hashing.
+      const auto deadline = std::chrono::steady_clock::now() + kHelperSlack +
+                            std::chrono::nanoseconds(end - s.progress);
+      if (!s.progress_made.wait_until(lock, deadline,
+                                      [&s, end] { return s.progress >= end || s.hashed; })) {
+        s.stop = true;
+        took_over_ = true;
+      }
     }
     if (!s.failed) {
       // The last state at or before `end`.
@@ -262,7 +288,22 @@ bool DigestAhead::StateAt(std::size_t end, EVP_MD_CTX* out) {
     }
   }
   if (!copied && EVP_DigestInit_ex(out, md_, nullptr) != 1) return false;
-  return from == end || EVP_DigestUpdate(out, bytes_.data() + from, end - from) == 1;
+  if (from == end) return true;
+  if (EVP_DigestUpdate(out, bytes_.data() + from, end - from) != 1) return false;
+  if (shared_ != nullptr) {
+    // Kept for later ends (a later signature's), as the helper would have.
+    ossl::EvpMdCtxPtr copy(EVP_MD_CTX_new());
+    if (copy != nullptr && EVP_MD_CTX_copy_ex(copy.get(), out) == 1) {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      auto& states = shared_->states;
+      auto it = std::upper_bound(
+          states.begin(), states.end(), end,
+          [](std::size_t value, const auto& state) { return value < state.first; });
+      states.emplace(it, end, std::move(copy));
+    }
+    ERR_clear_error();
+  }
+  return true;
 }
 
 }  // namespace sealflow::signing

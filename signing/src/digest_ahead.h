@@ -11,11 +11,14 @@
 // the helper's running state at `end` itself (when asked for in time) or at the last chunk
 // boundary before it, with the rest hashed on the caller's thread. When no helper is idle (a
 // busy service verifying on all its threads) nothing runs ahead and StateAt() hashes
-// everything on the caller's thread, as it would without this class.
+// everything on the caller's thread, as it would without this class. A helper that falls
+// behind (kept off the CPU by other work on the machine) is not waited for much longer than
+// the caller would need to hash the rest itself: the caller then takes over.
 #pragma once
 
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -45,6 +48,11 @@ class DigestAhead {
 
   // Whether a helper took the work (for tests and benchmarks).
   bool ahead() const { return shared_ != nullptr; }
+  // Whether StateAt() gave up waiting for a late helper and hashed the rest itself.
+  bool took_over() const { return took_over_; }
+  // Makes every helper sleep this long before it starts hashing (tests: a helper kept off the
+  // CPU); zero (the default) for none.
+  static void DelayHelpersForTesting(std::chrono::microseconds delay);
   // The digest this object computes (EVP_MD_get_type of the constructor's `md`).
   int nid() const { return nid_; }
 
@@ -65,6 +73,7 @@ class DigestAhead {
   std::string_view bytes_;
   int nid_;
   std::shared_ptr<Shared> shared_;  // null when nothing runs ahead
+  bool took_over_ = false;
 };
 
 }  // namespace sealflow::signing

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -94,6 +95,32 @@ TEST(DigestAheadTest, EndsAskedForAfterTheHelperPassedThemComeFromItsChunkStates
   for (auto it = kEnds.rbegin(); it != kEnds.rend(); ++it) {
     EXPECT_EQ(Finish(*ahead, *it), OneShot(EVP_sha256(), std::string_view(bytes).substr(0, *it)))
         << "end " << *it;
+  }
+}
+
+TEST(DigestAheadTest, ACallerDoesNotWaitForAHelperKeptOffTheCpu) {
+  const std::string bytes = Bytes(1000000);
+  // Helpers started from now on sleep 300 ms before they hash.
+  DigestAhead::DelayHelpersForTesting(std::chrono::milliseconds(300));
+  auto ahead = AheadWithHelper(EVP_sha256(), bytes);
+  ASSERT_EQ(ahead->ahead(), HasHelpers());
+  std::promise<void> job_ran;
+  const bool queued = ahead->ThenRun([&job_ran] { job_ran.set_value(); });
+  EXPECT_EQ(queued, HasHelpers());
+  const auto start = std::chrono::steady_clock::now();
+  const std::string part = Finish(*ahead, 700000);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  DigestAhead::DelayHelpersForTesting(std::chrono::microseconds(0));
+  EXPECT_EQ(part, OneShot(EVP_sha256(), std::string_view(bytes).substr(0, 700000)));
+  EXPECT_EQ(ahead->took_over(), HasHelpers());
+  // It hashed the bytes itself rather than wait out the helper's 300 ms.
+  EXPECT_LT(waited, std::chrono::milliseconds(150));
+  // Later ends build on the state it kept; the helper, once awake, still runs its jobs.
+  EXPECT_EQ(Finish(*ahead, bytes.size()), OneShot(EVP_sha256(), bytes));
+  EXPECT_EQ(Finish(*ahead, 900000),
+            OneShot(EVP_sha256(), std::string_view(bytes).substr(0, 900000)));
+  if (queued) {
+    EXPECT_EQ(job_ran.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
   }
 }
 
