@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -274,6 +275,34 @@ TEST_F(DigestAheadPdfTest, ReportsAreIdenticalWithAndWithoutTheHelper) {
   EXPECT_EQ(broken.verdict, Verdict::kInvalid);
   ASSERT_FALSE(broken.signatures.empty());
   EXPECT_EQ(broken.signatures[0].sub_indication, "HASH_FAILURE") << broken.ToJson();
+}
+
+// Verifications from several threads at once take the helper in some calls and not in others,
+// with every interleaving of hashing, revision parsing and take-over the scheduler produces:
+// every report equals the one made without a helper.
+TEST_F(DigestAheadPdfTest, ConcurrentVerificationsAgreeWithTheHelperlessReport) {
+  auto signer = MakeSigner(false);
+  const std::string three =
+      signer->Sign(signer->Sign(signer->Sign(*unsigned_pdf_, Field("provider")), Field("county")),
+                   Field("bureau"));
+  std::string tampered = three;
+  tampered[tampered.find("/Creator(sealflow)") + 10] = 'S';
+  const std::string expected_three = MakeVerifier(false)->Verify(three).ToJson();
+  const std::string expected_tampered = MakeVerifier(false)->Verify(tampered).ToJson();
+  auto with = MakeVerifier(true);
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 15; ++i) {
+        const bool odd = (i + t) % 2 == 1;
+        const std::string json = with->Verify(odd ? tampered : three).ToJson();
+        if (json != (odd ? expected_tampered : expected_three)) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace
