@@ -743,11 +743,7 @@ std::vector<Catalog::InsertOutcome> Catalog::InsertGroup(
           entry.record_id = "head:" + std::to_string(stamp.head_seq);
           entry.sha256 = stamp.head_hash;
           entry.entry_hash = AuditEntryHash(entry.seq, entry.prev_hash, AuditContentHash(entry));
-          session << dialect_("INSERT INTO audit_log (" + kAuditColumns +
-                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-              bind(static_cast<Poco::Int64>(entry.seq)), bind(entry.prev_hash), bind(entry.time),
-              bind(entry.actor), bind(entry.action), bind(entry.record_id), bind(entry.sha256),
-              bind(entry.entry_hash), now;
+          inserter->InsertAudit(entry);
           session << dialect_("INSERT INTO audit_tokens (seq, token) VALUES (?, ?)"),
               bind(static_cast<Poco::Int64>(entry.seq)), bind(HexEncode(stamp.token)), now;
           inserter->Release();

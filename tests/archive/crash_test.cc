@@ -41,6 +41,7 @@
 #include "forms/renderer.h"
 #include "signing/credentials.h"
 #include "signing/signer.h"
+#include "support/sign_at_block.h"
 #include "support/test_support.h"
 
 extern char** environ;
@@ -193,21 +194,8 @@ class CrashTest : public ::testing::Test {
     signing::SignerOptions sign_options;
     sign_options.clock = FixedNow;
     auto signer = signing::Signer::Create(std::move(credentials), sign_options);
-    const auto& blocks = rendered.form.signature_blocks;
-    auto block = std::find_if(blocks.begin(), blocks.end(), [](const forms::SignatureBlock& b) {
-      return b.field_name == "provider";
-    });
-    if (block == blocks.end() && !blocks.empty()) block = blocks.begin();
     for (int i = 0; i < kDistinctPdfs; ++i) {
-      signing::SignRequest request;
-      if (block != blocks.end()) {
-        request.field_name = block->field_name;
-        request.page = block->page;
-        request.x = block->x;
-        request.y = block->y;
-        request.width = block->width;
-        request.height = block->height;
-      }
+      signing::SignRequest request = sealflow::testing::RequestAtBlock(rendered.form, "provider");
       request.reason = "申报 / application #" + std::to_string(i);
       pdfs_->push_back(signer->Sign(rendered.form.pdf, request));
     }

@@ -20,6 +20,7 @@
 #include "forms/renderer.h"
 #include "signing/credentials.h"
 #include "signing/signer.h"
+#include "support/sign_at_block.h"
 #include "support/test_support.h"
 
 namespace sealflow::testing {
@@ -61,16 +62,8 @@ class FormFactory {
   SignedForm RenderAndSign(const std::string& xml) {
     forms::RenderResult rendered = renderer_->Render(xml);
     EXPECT_TRUE(rendered.report.ok()) << forms::FormatFindings(rendered.report);
-    signing::SignRequest request;
-    const auto& blocks = rendered.form.signature_blocks;
-    if (!blocks.empty()) {
-      request.field_name = blocks.front().field_name;
-      request.page = blocks.front().page;
-      request.x = blocks.front().x;
-      request.y = blocks.front().y;
-      request.width = blocks.front().width;
-      request.height = blocks.front().height;
-    }
+    // The form's first block (no field is named "").
+    const signing::SignRequest request = sealflow::testing::RequestAtBlock(rendered.form, "");
     SignedForm form;
     form.form_type = rendered.form.form_type;
     form.document_id = rendered.form.document_id;

@@ -54,6 +54,7 @@
 #include "signing/credentials.h"
 #include "signing/signer.h"
 #include "signing/verifier.h"
+#include "support/sign_at_block.h"
 #include "support/test_support.h"
 #include "workflow/service.h"
 #include "workflow/tokens.h"
@@ -124,20 +125,10 @@ std::vector<std::string> SignedApplications(const std::string& xml_path, bool co
   sealflow::signing::SignerOptions sign_options;
   sign_options.clock = FixedNow;
   auto signer = sealflow::signing::Signer::Create(std::move(credentials), sign_options);
-  const auto& blocks = rendered.form.signature_blocks;
-  auto block = std::find_if(blocks.begin(), blocks.end(),
-                            [](const auto& b) { return b.field_name == "provider"; });
   std::vector<std::string> pdfs;
   for (std::size_t i = 0; i < count; ++i) {
-    sealflow::signing::SignRequest request;
-    if (block != blocks.end()) {
-      request.field_name = block->field_name;
-      request.page = block->page;
-      request.x = block->x;
-      request.y = block->y;
-      request.width = block->width;
-      request.height = block->height;
-    }
+    sealflow::signing::SignRequest request =
+        sealflow::testing::RequestAtBlock(rendered.form, "provider");
     request.reason = "申报 / application #" + std::to_string(i);
     pdfs.push_back(signer->Sign(rendered.form.pdf, request));
   }

@@ -45,20 +45,42 @@ void ValidateLoop(benchmark::State& state, const std::string& xml, bool expect_o
   }
 }
 
-// The example of type with a line break after the first character of its longest text value (a
-// free text, which may span lines), or "" if it has none.
-std::string WithLineBreak(const std::string& type) {
-  std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
-  std::size_t best = std::string::npos, best_length = 0;
+// Where the longest text value of `xml` starts (npos if it has none) and its length in bytes:
+// the longest run between '>' and '<' that does not start with white-space.
+std::size_t LongestTextValue(const std::string& xml, std::size_t& length) {
+  std::size_t best = std::string::npos;
+  length = 0;
   for (std::size_t open = xml.find('>'); open != std::string::npos;
        open = xml.find('>', open + 1)) {
     std::size_t close = xml.find('<', open + 1);
     if (close == std::string::npos) break;
-    if (close - open > best_length && xml[open + 1] != '\n' && xml[open + 1] != ' ') {
+    if (close - open - 1 > length && xml[open + 1] != '\n' && xml[open + 1] != ' ') {
       best = open + 1;
-      best_length = close - open;
+      length = close - open - 1;
     }
   }
+  return best;
+}
+
+// Registers `name`: validating `xml`, a valid variant of an example, or an error saying
+// `missing` when the example had nothing to make the variant from ("").
+void RegisterVariant(const std::string& name, std::shared_ptr<std::string> xml,
+                     const char* missing) {
+  benchmark::RegisterBenchmark(name.c_str(), [xml, missing](benchmark::State& state) {
+    if (xml->empty()) {
+      state.SkipWithError(missing);
+      return;
+    }
+    ValidateLoop(state, *xml, true);
+  })->Unit(benchmark::kMicrosecond);
+}
+
+// The example of type with a line break after the first character of its longest text value (a
+// free text, which may span lines), or "" if it has none.
+std::string WithLineBreak(const std::string& type) {
+  std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
+  std::size_t length = 0;
+  const std::size_t best = LongestTextValue(xml, length);
   if (best == std::string::npos) return "";
   auto lead = static_cast<unsigned char>(xml[best]);
   std::size_t first = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
@@ -76,16 +98,8 @@ void RegisterFormsBenchmarks() {
         ->Unit(benchmark::kMicrosecond);
   }
   for (const char* type : {"application", "contract", "diagnostic-report"}) {
-    auto xml = std::make_shared<std::string>(WithLineBreak(type));
-    benchmark::RegisterBenchmark((std::string("BM_ValidateMultiline/") + type).c_str(),
-                                 [xml](benchmark::State& state) {
-                                   if (xml->empty()) {
-                                     state.SkipWithError("no long text value found");
-                                     return;
-                                   }
-                                   ValidateLoop(state, *xml, true);
-                                 })
-        ->Unit(benchmark::kMicrosecond);
+    RegisterVariant(std::string("BM_ValidateMultiline/") + type,
+                    std::make_shared<std::string>(WithLineBreak(type)), "no long text value found");
   }
 }
 
@@ -93,16 +107,8 @@ void RegisterFormsBenchmarks() {
 // more than 100 characters, or "" if it has none.
 std::string WithLongValue(const std::string& type) {
   std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
-  std::size_t best = std::string::npos, best_length = 0;
-  for (std::size_t open = xml.find('>'); open != std::string::npos;
-       open = xml.find('>', open + 1)) {
-    std::size_t close = xml.find('<', open + 1);
-    if (close == std::string::npos) break;
-    if (close - open - 1 > best_length && xml[open + 1] != '\n' && xml[open + 1] != ' ') {
-      best = open + 1;
-      best_length = close - open - 1;
-    }
-  }
+  std::size_t best_length = 0;
+  const std::size_t best = LongestTextValue(xml, best_length);
   if (best == std::string::npos) return "";
   std::string value = xml.substr(best, best_length), longer;
   auto characters = [](const std::string& text) {
@@ -116,16 +122,8 @@ std::string WithLongValue(const std::string& type) {
 
 void RegisterLengthAndMalformedBenchmarks() {
   for (const char* type : {"application", "diagnostic-report"}) {
-    auto xml = std::make_shared<std::string>(WithLongValue(type));
-    benchmark::RegisterBenchmark((std::string("BM_ValidateLongValue/") + type).c_str(),
-                                 [xml](benchmark::State& state) {
-                                   if (xml->empty()) {
-                                     state.SkipWithError("no text value found");
-                                     return;
-                                   }
-                                   ValidateLoop(state, *xml, true);
-                                 })
-        ->Unit(benchmark::kMicrosecond);
+    RegisterVariant(std::string("BM_ValidateLongValue/") + type,
+                    std::make_shared<std::string>(WithLongValue(type)), "no text value found");
   }
   auto malformed = std::make_shared<std::string>(
       ReadFile(SourcePath("xml-schemas/examples/diagnostic-report.xml")));

@@ -59,4 +59,23 @@ struct ReferencePair {
   std::unique_ptr<Validator> reference;
 };
 
+// A test suite sharing one ReferencePair, built once for the suite (it compiles every schema
+// twice): `Rewrite` and `Canonical` as for ReferencePair.
+template <std::string (*Rewrite)(const std::string&),
+          std::string (*Canonical)(const ValidationReport&)>
+class ReferencePairTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pair_ = new ReferencePair(Rewrite, Canonical); }
+  static void TearDownTestSuite() {
+    delete pair_;
+    pair_ = nullptr;
+  }
+
+  static ReferencePair* pair_;
+};
+
+template <std::string (*Rewrite)(const std::string&),
+          std::string (*Canonical)(const ValidationReport&)>
+ReferencePair* ReferencePairTest<Rewrite, Canonical>::pair_ = nullptr;
+
 }  // namespace sealflow::forms::testutil

@@ -130,19 +130,7 @@ std::string ReferenceSpelling(const std::string& xsd) {
   return text;
 }
 
-class ValidatorFastPathTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    pair_ = new testutil::ReferencePair(ReferenceSpelling, Canonical);
-  }
-  static void TearDownTestSuite() {
-    delete pair_;
-    pair_ = nullptr;
-  }
-
-  static testutil::ReferencePair* pair_;
-};
-testutil::ReferencePair* ValidatorFastPathTest::pair_ = nullptr;
+class ValidatorFastPathTest : public testutil::ReferencePairTest<ReferenceSpelling, Canonical> {};
 
 TEST_F(ValidatorFastPathTest, ReferenceSchemasReallyDifferInSpellingOnly) {
   std::string common = ReadFile(pair_->dir.File("common.xsd"));

@@ -144,23 +144,12 @@ std::string ReferenceSpelling(const std::string& xsd) {
   return text;
 }
 
-class ValidatorIdentityTest : public ::testing::Test {
+class ValidatorIdentityTest : public testutil::ReferencePairTest<ReferenceSpelling, Canonical> {
  protected:
-  static void SetUpTestSuite() {
-    pair_ = new testutil::ReferencePair(ReferenceSpelling, Canonical);
-  }
-  static void TearDownTestSuite() {
-    delete pair_;
-    pair_ = nullptr;
-  }
-
   static std::string Example(const std::string& type = "diagnostic-report") {
     return ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
   }
-
-  static testutil::ReferencePair* pair_;
 };
-testutil::ReferencePair* ValidatorIdentityTest::pair_ = nullptr;
 
 TEST_F(ValidatorIdentityTest, ReferenceSchemaReallyRenamesEveryConstraint) {
   std::string schemas;

@@ -96,19 +96,8 @@ std::vector<std::string> Mutations(const std::string& xml) {
   return out;
 }
 
-class ValidatorMaxLengthTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    pair_ = new testutil::ReferencePair(SpellWithLeadingZero, Canonical);
-  }
-  static void TearDownTestSuite() {
-    delete pair_;
-    pair_ = nullptr;
-  }
-
-  static testutil::ReferencePair* pair_;
+class ValidatorMaxLengthTest : public testutil::ReferencePairTest<SpellWithLeadingZero, Canonical> {
 };
-testutil::ReferencePair* ValidatorMaxLengthTest::pair_ = nullptr;
 
 TEST_F(ValidatorMaxLengthTest, ReferenceSchemasSpellTheBoundsDifferently) {
   std::string common = ReadFile(pair_->dir.File("common.xsd"));

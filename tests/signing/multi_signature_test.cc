@@ -155,21 +155,29 @@ TEST(MultiSignatureTest, SignaturesListedAgainstTheirRevisionOrderVerify) {
 // --- The difference analysis: what the catalog reaches decides whether a later change to the
 // document information dictionary is metadata (allowed) or content (not).
 
+// Objects 1 to 6 of a one-page PDF: catalog, page tree, font, the page (its resources and
+// dictionary end with `page_tail`, PDF syntax that names object 7), its content and the
+// Info dictionary titled `title`.
+std::vector<std::string> OnePageObjects(const std::string& page_tail, const std::string& title) {
+  const std::string content = "BT /F1 12 Tf 72 720 Td (page) Tj ET\n";
+  return {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> " +
+          page_tail,
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
+      "<< /Title (" + title + ") >>",
+  };
+}
+
 // A one-page PDF whose page dictionary names object 7, a dictionary holding `extra` (PDF
 // syntax), and whose Info dictionary is object 6. Object 7 stays as written here: the signer
 // rewrites the page (its /Annots) but not what the page names. Classic xref table.
 std::string PdfWithExtra(const std::string& extra) {
-  const std::string content = "BT /F1 12 Tf 72 720 Td (page) Tj ET\n";
-  const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
-      ">> /Contents 5 0 R /PieceInfo 7 0 R >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
-      "<< /Title (page extra) >>",
-      "<< " + extra + " >>",
-  };
+  std::vector<std::string> objects =
+      OnePageObjects(">> /Contents 5 0 R /PieceInfo 7 0 R >>", "page extra");
+  objects.push_back("<< " + extra + " >>");
   return testing::AssemblePdf(objects, " /Info 6 0 R");
 }
 
@@ -248,16 +256,8 @@ INSTANTIATE_TEST_SUITE_P(
 // A one-page PDF whose page names object 7 and whose last object, 7, starts with `open` and is
 // left unfinished: its text runs on into the xref table, the trailer and whatever follows.
 std::string PdfWithOpenObject(const std::string& open) {
-  const std::string content = "BT /F1 12 Tf 72 720 Td (page) Tj ET\n";
-  const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
-      "/XObject << /X 7 0 R >> >> /Contents 5 0 R >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
-      "<< /Title (t) >>",
-  };
+  const std::vector<std::string> objects =
+      OnePageObjects("/XObject << /X 7 0 R >> >> /Contents 5 0 R >>", "t");
   std::string pdf = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
   std::vector<std::size_t> offsets;
   for (std::size_t i = 0; i < objects.size(); ++i) {

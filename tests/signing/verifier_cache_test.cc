@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "openssl_util.h"
 #include "signing/signer.h"
 #include "signing/verifier.h"
 #include "signing_test_util.h"
@@ -24,25 +25,19 @@
 namespace sealflow::signing {
 namespace {
 
-template <typename T, void (*F)(T*)>
-struct Free {
-  void operator()(T* p) const { F(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Free<X509, X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY, EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, Free<BIO, BIO_free_all>>;
-using CmsPtr = std::unique_ptr<CMS_ContentInfo, Free<CMS_ContentInfo, CMS_ContentInfo_free>>;
-using EssPtr =
-    std::unique_ptr<ESS_SIGNING_CERT_V2, Free<ESS_SIGNING_CERT_V2, ESS_SIGNING_CERT_V2_free>>;
+using ossl::BioPtr;
+using ossl::CmsPtr;
+using ossl::X509Ptr;
 
 X509Ptr ReadCertificate(const std::string& path) {
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
   return X509Ptr(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
 }
 
-KeyPtr ReadKey(const std::string& path) {
+ossl::EvpPkeyPtr ReadKey(const std::string& path) {
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
-  return KeyPtr(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  return ossl::EvpPkeyPtr(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                              : nullptr);
 }
 
 // The last signature of `pdf` re-made by the provider's key over the same bytes, with a
@@ -50,14 +45,14 @@ KeyPtr ReadKey(const std::string& path) {
 std::string WithEssNaming(const std::string& pdf, X509* named) {
   const test::ExtractedSignature original = test::Extract(pdf);
   X509Ptr cert = ReadCertificate(test::Pki("provider.pem"));
-  KeyPtr key = ReadKey(test::Pki("provider.key"));
+  ossl::EvpPkeyPtr key = ReadKey(test::Pki("provider.key"));
   EXPECT_TRUE(cert && key);
   if (!cert || !key) return pdf;
   const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
   CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
   CMS_SignerInfo* si =
       cms ? CMS_add1_signer(cms.get(), cert.get(), key.get(), EVP_sha256(), flags) : nullptr;
-  EssPtr ess(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), named, nullptr, 0));
+  ossl::EssCertV2Ptr ess(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), named, nullptr, 0));
   unsigned char* der = nullptr;
   const int length = ess ? i2d_ESS_SIGNING_CERT_V2(ess.get(), &der) : -1;
   EXPECT_TRUE(si != nullptr && length > 0);

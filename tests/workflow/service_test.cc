@@ -28,6 +28,7 @@
 #include "forms/renderer.h"
 #include "signing/credentials.h"
 #include "signing/signer.h"
+#include "support/sign_at_block.h"
 #include "support/test_support.h"
 #include "workflow/pilot.h"
 #include "workflow/tokens.h"
@@ -157,20 +158,7 @@ class ServiceTest : public ::testing::Test {
     signing::SignerOptions sign_options;
     sign_options.clock = FixedNow;
     auto signer = signing::Signer::Create(std::move(credentials), sign_options);
-    signing::SignRequest request;
-    const auto& blocks = rendered.form.signature_blocks;
-    auto block = std::find_if(blocks.begin(), blocks.end(), [](const forms::SignatureBlock& b) {
-      return b.field_name == "provider";
-    });
-    if (block == blocks.end() && !blocks.empty()) block = blocks.begin();
-    if (block != blocks.end()) {
-      request.field_name = block->field_name;
-      request.page = block->page;
-      request.x = block->x;
-      request.y = block->y;
-      request.width = block->width;
-      request.height = block->height;
-    }
+    signing::SignRequest request = sealflow::testing::RequestAtBlock(rendered.form, "provider");
     request.reason = "申报 / application";
     signed_pdf_ = new std::string(signer->Sign(*unsigned_pdf_, request));
   }
