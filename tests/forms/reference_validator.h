@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "forms/validator.h"
@@ -58,6 +59,35 @@ struct ReferencePair {
   std::unique_ptr<Validator> validator;
   std::unique_ptr<Validator> reference;
 };
+
+// Where a value starts and ends in a document's text: [begin, end).
+struct Span {
+  std::size_t begin, end;
+  bool element_text;  // between '>' and '<' (else an attribute value, between the quotes)
+};
+
+// Every non-blank text value between a '>' and the next '<', and every attribute value, outside
+// the XML declaration: the places the suites put their mutations.
+inline std::vector<Span> Values(const std::string& xml) {
+  std::vector<Span> spans;
+  std::size_t start = xml.find("?>");
+  start = start == std::string::npos ? 0 : start + 2;
+  for (std::size_t i = start; i < xml.size(); ++i) {
+    if (xml[i] == '>') {
+      std::size_t end = xml.find('<', i + 1);
+      if (end == std::string::npos) break;
+      std::string_view text(xml.data() + i + 1, end - i - 1);
+      if (text.find_first_not_of(" \t\r\n") != std::string_view::npos)
+        spans.push_back({i + 1, end, true});
+    } else if (xml[i] == '=' && i + 1 < xml.size() && xml[i + 1] == '"') {
+      std::size_t end = xml.find('"', i + 2);
+      if (end == std::string::npos) break;
+      spans.push_back({i + 2, end, false});
+      i = end;
+    }
+  }
+  return spans;
+}
 
 // A test suite sharing one ReferencePair, built once for the suite (it compiles every schema
 // twice): `Rewrite` and `Canonical` as for ReferencePair.

@@ -66,38 +66,12 @@ std::size_t CharLength(char lead) {
   return byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
 }
 
-// Positions [begin, end) of every non-blank text value between a '>' and the next '<', and of
-// every attribute value (between the quotes), outside the XML declaration.
-struct Span {
-  std::size_t begin, end;
-};
-std::vector<Span> Values(const std::string& xml) {
-  std::vector<Span> spans;
-  std::size_t start = xml.find("?>");
-  start = start == std::string::npos ? 0 : start + 2;
-  for (std::size_t i = start; i < xml.size(); ++i) {
-    if (xml[i] == '>') {
-      std::size_t end = xml.find('<', i + 1);
-      if (end == std::string::npos) break;
-      std::string_view text(xml.data() + i + 1, end - i - 1);
-      if (text.find_first_not_of(" \t\r\n") != std::string_view::npos)
-        spans.push_back({i + 1, end});
-    } else if (xml[i] == '=' && i + 1 < xml.size() && xml[i + 1] == '"') {
-      std::size_t end = xml.find('"', i + 2);
-      if (end == std::string::npos) break;
-      spans.push_back({i + 2, end});
-      i = end;
-    }
-  }
-  return spans;
-}
-
 // Each value emptied, with a blank before or after it, broken over two lines, and made longer
 // than any ShortTextType allows: the ways a value can fail an edge pattern, or pass it and fail
 // something else.
 std::vector<std::string> Mutations(const std::string& xml) {
   std::vector<std::string> out;
-  for (const Span& span : Values(xml)) {
+  for (const testutil::Span& span : testutil::Values(xml)) {
     std::string value = xml.substr(span.begin, span.end - span.begin);
     std::string head = xml.substr(0, span.begin), tail = xml.substr(span.end);
     out.push_back(head + tail);

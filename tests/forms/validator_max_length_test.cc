@@ -48,39 +48,11 @@ std::string Repeat(const std::string& unit, int times) {
   return out;
 }
 
-struct Span {
-  std::size_t begin, end;
-  bool element_text;  // between '>' and '<' (else an attribute value)
-};
-
-// Every non-blank text value between a '>' and the next '<', and every attribute value, outside
-// the XML declaration.
-std::vector<Span> Values(const std::string& xml) {
-  std::vector<Span> spans;
-  std::size_t start = xml.find("?>");
-  start = start == std::string::npos ? 0 : start + 2;
-  for (std::size_t i = start; i < xml.size(); ++i) {
-    if (xml[i] == '>') {
-      std::size_t end = xml.find('<', i + 1);
-      if (end == std::string::npos) break;
-      std::string_view text(xml.data() + i + 1, end - i - 1);
-      if (text.find_first_not_of(" \t\r\n") != std::string_view::npos)
-        spans.push_back({i + 1, end, true});
-    } else if (xml[i] == '=' && i + 1 < xml.size() && xml[i + 1] == '"') {
-      std::size_t end = xml.find('"', i + 2);
-      if (end == std::string::npos) break;
-      spans.push_back({i + 2, end, false});
-      i = end;
-    }
-  }
-  return spans;
-}
-
 // Each value replaced by values just inside and just past the bounds, in Chinese and in ASCII,
 // and (for element text) by a value in two pieces around a comment, long only together.
 std::vector<std::string> Mutations(const std::string& xml) {
   std::vector<std::string> out;
-  for (const Span& span : Values(xml)) {
+  for (const testutil::Span& span : testutil::Values(xml)) {
     std::string head = xml.substr(0, span.begin), tail = xml.substr(span.end);
     for (int length : {100, 101, 255, 2001}) {
       out.push_back(head + Repeat("字", length) + tail);
