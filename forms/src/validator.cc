@@ -22,6 +22,8 @@
 #include "form_rules.h"
 #include "forms/credit_code.h"
 #include "forms/error.h"
+#include "plain_schema.h"
+#include "plain_xml.h"
 #include "validator_internal.h"
 #include "xml_util.h"
 
@@ -165,28 +167,9 @@ bool TrimmedOneLine(const xmlChar* text, std::size_t length) {
   return std::memchr(text, '\n', length) == nullptr && std::memchr(text, '\r', length) == nullptr;
 }
 
-// The number of UTF-8 characters in text[0, length): the bytes that do not continue a sequence,
-// counted eight at a time.
-std::size_t CountCharacters(const xmlChar* text, std::size_t length) {
-  constexpr std::uint64_t kHigh = 0x8080808080808080u;
-  constexpr std::uint64_t kOnes = 0x0101010101010101u;
-  std::size_t continuations = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= length; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, text + i, 8);
-    // A continuation byte is 10xxxxxx: top bit set, the next one clear. The product adds up the
-    // marks (one per byte) in its top byte.
-    std::uint64_t marks = (word & ~(word << 1) & kHigh) >> 7;
-    continuations += static_cast<std::size_t>((marks * kOnes) >> 56);
-  }
-  for (; i < length; ++i) continuations += (text[i] & 0xC0) == 0x80 ? 1 : 0;
-  return length - continuations;
-}
-
 // Whether a value of length bytes in text has at most max_chars characters (0: no bound).
 bool Within(const xmlChar* text, std::size_t length, std::size_t max_chars) {
-  return max_chars == 0 || length <= max_chars || CountCharacters(text, length) <= max_chars;
+  return max_chars == 0 || length <= max_chars || xml::CountCharacters(text, length) <= max_chars;
 }
 
 // A simple value in one piece: the single text node that is the whole content of its parent (an
@@ -209,7 +192,7 @@ bool WithinCharacters(const xmlNode* child, std::size_t max_chars) {
       continue;
     }
     std::size_t bytes = std::strlen(reinterpret_cast<const char*>(child->content));
-    chars += CountCharacters(child->content, bytes);
+    chars += xml::CountCharacters(child->content, bytes);
     if (chars > max_chars) return false;
   }
   return true;
@@ -614,6 +597,10 @@ struct FormSchema {
   // The smallest maxLength fast_short lacks: only documents with no longer value use it.
   std::size_t fast_short_max_chars = 0;
   std::vector<IdentityCheck> in_code;  // the constraints the fast copies lack
+  // The schema as a plain::FormModel (see plain_schema.h), with in_code for its identity
+  // constraints; null when the schema is outside that subset.
+  plain::FormModelPtr model;
+  std::string model_refused;  // why model is null
 };
 
 // What one validation needs besides the document: a parser context and a schema validation
@@ -625,6 +612,7 @@ struct Workspace {
   xml::ParserCtxtPtr parser;
   std::map<const xmlSchema*, xml::SchemaValidCtxtPtr> valid;
   std::vector<std::vector<std::string_view>> values;  // scratch for ConstraintsHold
+  plain::Arena arena;                                 // the plain parser's tree
 
   xmlSchemaValidCtxt* Valid(const xmlSchema* schema) {
     xml::SchemaValidCtxtPtr& ctxt = valid[schema];
@@ -681,6 +669,7 @@ class WorkspaceLease {
   WorkspaceLease& operator=(const WorkspaceLease&) = delete;
 
   Workspace* operator->() const { return workspace_.get(); }
+  Workspace& operator*() const { return *workspace_; }
   void Discard() { keep_ = false; }
 
  private:
@@ -702,7 +691,8 @@ int RunSchema(xmlSchemaValidCtxt* ctxt, xmlDoc* doc, xml::ErrorCollector& errors
 
 // The schema as written and its fast copy: the source read, the code-checked constraints taken
 // out, compiled (includes resolve against the file's own address), the edge patterns unlinked.
-FormSchema CompileFormSchema(std::string_view form_type, const std::filesystem::path& path) {
+FormSchema CompileFormSchema(std::string_view form_type, const std::filesystem::path& path,
+                             bool plain_models) {
   FormSchema form;
   form.full = CompileSchema(path);
   {
@@ -713,6 +703,12 @@ FormSchema CompileFormSchema(std::string_view form_type, const std::filesystem::
   if (form.fast_source == nullptr)
     throw FormsError(FormsErrorCode::kSchemaLoad, "cannot read " + path.string());
   form.in_code = TakeCodeCheckedConstraints(form_type, form.fast_source.get());
+  if (plain_models) {
+    // Compiled from the source without the code-checked constraints; a schema with others is
+    // outside the subset.
+    form.model =
+        plain::CompileFormModel(form.fast_source.get(), path, form_type, &form.model_refused);
+  }
   auto compile_fast = [&](StrippedFacets& stripped) {
     xml::ErrorCollector errors;
     xml::ScopedErrorHandler scoped(&errors);
@@ -753,6 +749,10 @@ class ValidatorImpl final : public Validator {
     // Declared before the document: the document shares the parser's dictionary, so it must be
     // freed before the workspace can go back to the pool.
     WorkspaceLease workspace(pool_, input.size() <= WorkspacePool::kMaxPooledInput);
+    if (use == nullptr && input.size() <= WorkspacePool::kMaxPooledInput &&
+        input.size() <= max_bytes_ && PlainValid(input, *workspace, report)) {
+      return report;
+    }
     xml::ParseResult parsed = xml::ParseUntrusted(input, max_bytes_, workspace->parser.get());
     if (parsed.doc == nullptr) {
       workspace.Discard();  // a halted or failed parser is not reused
@@ -827,6 +827,43 @@ class ValidatorImpl final : public Validator {
     return report;
   }
 
+  // The fast path (plain_xml.h, plain_schema.h): true, with report filled in, when the plain
+  // parser reads input and it certainly satisfies its schema, the code-checked constraints and
+  // the form rules. Otherwise (outside the subset, or any doubt or finding) false, and the caller
+  // validates with libxml2, which makes every finding.
+  bool PlainValid(std::string_view input, Workspace& workspace, ValidationReport& report) const {
+    workspace.arena.Reset();
+    const xmlNode* root = plain::Parse(input, workspace.arena);
+    if (root == nullptr) return false;
+    auto schema = schemas_.find(xml::LocalName(root));
+    if (schema == schemas_.end() || schema->second.model == nullptr) return false;
+    const FormSchema& form = schema->second;
+    if (!plain::Conforms(*form.model, root)) return false;
+    if (!form.in_code.empty()) {
+      bool hold = ConstraintsHold(form.in_code, root, workspace.values);
+      for (std::vector<std::string_view>& values : workspace.values) {
+        if (values.capacity() > kMaxPooledValues) std::vector<std::string_view>().swap(values);
+      }
+      if (!hold) return false;
+    }
+    std::vector<Finding> findings;
+    CheckFormRules(schema->first, root, findings);
+    if (!findings.empty()) return false;
+    report.form_type = schema->first;
+    report.schema_version = xml::Attribute(root, "schemaVersion");
+    return true;
+  }
+
+  std::map<std::string, std::string> PlainModelRefusals() const {
+    std::map<std::string, std::string> refusals;
+    for (const auto& [type, form] : schemas_) {
+      refusals[type] = form.model != nullptr        ? ""
+                       : form.model_refused.empty() ? "off"
+                                                    : form.model_refused;
+    }
+    return refusals;
+  }
+
   std::vector<std::string> FormTypes() const override {
     std::vector<std::string> types;
     for (const auto& [type, unused] : schemas_) types.push_back(type);
@@ -848,7 +885,8 @@ std::unique_ptr<Validator> Validator::Create(const ValidatorOptions& options) {
   std::map<std::string, FormSchema> schemas;
   for (const DocumentType* type : DocumentTypes()) {
     std::filesystem::path path = dir / (std::string(type->form_type) + ".xsd");
-    schemas.emplace(type->form_type, CompileFormSchema(type->form_type, path));
+    schemas.emplace(type->form_type,
+                    CompileFormSchema(type->form_type, path, options.plain_fast_path));
   }
   return std::make_unique<ValidatorImpl>(std::move(schemas), options.max_document_bytes);
 }
@@ -867,6 +905,12 @@ ValidationReport ValidateThen(const Validator& validator, std::string_view xml,
   }
   use(xmlDocGetRootElement(parsed.doc.get()));
   return report;
+}
+
+std::map<std::string, std::string> PlainModelRefusals(const Validator& validator) {
+  if (const auto* impl = dynamic_cast<const ValidatorImpl*>(&validator))
+    return impl->PlainModelRefusals();
+  return {};
 }
 
 std::string FormatFindings(const ValidationReport& report) {

@@ -6,6 +6,8 @@
 #include <libxml/tree.h>
 
 #include <functional>
+#include <map>
+#include <string>
 #include <string_view>
 
 #include "forms/validator.h"
@@ -19,5 +21,9 @@ using ValidDocumentUse = std::function<void(const xmlNode* root)>;
 // Exceptions from use propagate.
 ValidationReport ValidateThen(const Validator& validator, std::string_view xml,
                               const ValidDocumentUse& use);
+
+// For each form type of validator, why its schema has no plain model (plain_schema.h): "" when it
+// has one, "off" when ValidatorOptions::plain_fast_path is false, else the construct refused.
+std::map<std::string, std::string> PlainModelRefusals(const Validator& validator);
 
 }  // namespace sealflow::forms

@@ -4,6 +4,7 @@
 #include <libxml/SAX2.h>
 
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <mutex>
@@ -48,31 +49,6 @@ struct StandInRun {
   std::size_t end = 0;
   std::size_t replaced = 0;
 };
-
-bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Length of the UTF-8 sequence at p if it is well-formed (shortest form) and encodes an XML Char
-// (#x80-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF); 0 otherwise. end - p >= 1.
-std::size_t XmlCharLength(const unsigned char* p, const unsigned char* end) {
-  unsigned char lead = p[0];
-  auto left = end - p;
-  if (lead < 0xC2) return 0;
-  if (lead < 0xE0) return left >= 2 && IsContinuation(p[1]) ? 2 : 0;
-  if (lead < 0xF0) {
-    if (left < 3 || !IsContinuation(p[1]) || !IsContinuation(p[2])) return 0;
-    if (lead == 0xE0 && p[1] < 0xA0) return 0;                   // overlong
-    if (lead == 0xED && p[1] >= 0xA0) return 0;                  // a surrogate
-    if (lead == 0xEF && p[1] == 0xBF && p[2] >= 0xBE) return 0;  // U+FFFE, U+FFFF
-    return 3;
-  }
-  if (lead > 0xF4 || left < 4 || !IsContinuation(p[1]) || !IsContinuation(p[2]) ||
-      !IsContinuation(p[3])) {
-    return 0;
-  }
-  if (lead == 0xF0 && p[1] < 0x90) return 0;   // overlong
-  if (lead == 0xF4 && p[1] >= 0x90) return 0;  // past U+10FFFF
-  return 4;
-}
 
 // At most this many runs get stand-ins (the rest of a document is parsed as it is), which bounds
 // the run list at about 1.5 MiB whatever the input.
@@ -253,6 +229,44 @@ DocPtr Parse(xmlParserCtxt* ctxt, std::string_view text, ParseState& state,
 }
 
 }  // namespace
+
+std::size_t XmlCharLength(const unsigned char* p, const unsigned char* end) {
+  unsigned char lead = p[0];
+  auto left = end - p;
+  if (lead < 0xC2) return 0;
+  if (lead < 0xE0) return left >= 2 && IsContinuation(p[1]) ? 2 : 0;
+  if (lead < 0xF0) {
+    if (left < 3 || !IsContinuation(p[1]) || !IsContinuation(p[2])) return 0;
+    if (lead == 0xE0 && p[1] < 0xA0) return 0;                   // overlong
+    if (lead == 0xED && p[1] >= 0xA0) return 0;                  // a surrogate
+    if (lead == 0xEF && p[1] == 0xBF && p[2] >= 0xBE) return 0;  // U+FFFE, U+FFFF
+    return 3;
+  }
+  if (lead > 0xF4 || left < 4 || !IsContinuation(p[1]) || !IsContinuation(p[2]) ||
+      !IsContinuation(p[3])) {
+    return 0;
+  }
+  if (lead == 0xF0 && p[1] < 0x90) return 0;   // overlong
+  if (lead == 0xF4 && p[1] >= 0x90) return 0;  // past U+10FFFF
+  return 4;
+}
+
+std::size_t CountCharacters(const xmlChar* text, std::size_t length) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080u;
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  std::size_t continuations = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= length; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text + i, 8);
+    // A continuation byte is 10xxxxxx: top bit set, the next one clear. The product adds up the
+    // marks (one per byte) in its top byte.
+    std::uint64_t marks = (word & ~(word << 1) & kHigh) >> 7;
+    continuations += static_cast<std::size_t>((marks * kOnes) >> 56);
+  }
+  for (; i < length; ++i) continuations += (text[i] & 0xC0) == 0x80 ? 1 : 0;
+  return length - continuations;
+}
 
 void EnsureInitialized() {
   static std::once_flag once;

@@ -116,4 +116,13 @@ const xmlNode* Path(const xmlNode* node, const std::vector<std::string_view>& na
 // Strips leading and trailing ASCII whitespace.
 std::string Trim(std::string_view text);
 
+// UTF-8, as both parsers (libxml2's with stand-ins, and the plain parser) read it.
+inline bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+// Length of the UTF-8 sequence at p if it is well-formed (shortest form) and encodes an XML Char
+// (#x80-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF); 0 otherwise. end - p >= 1.
+std::size_t XmlCharLength(const unsigned char* p, const unsigned char* end);
+// The number of UTF-8 characters in text[0, length): the bytes that do not continue a sequence,
+// counted eight at a time.
+std::size_t CountCharacters(const xmlChar* text, std::size_t length);
+
 }  // namespace sealflow::forms::xml

@@ -1,19 +1,25 @@
 // Copyright sealflow authors.
 // Forms benchmarks beside the per-type BM_ValidateType/BM_RenderType of sealflow_bench.cc: the
-// validator's slower paths, so its figures are not read as the cost of every input.
+// validator's slower paths, so its figures are not read as the cost of every input. A valid form
+// of a type whose schema is in the plain subset (forms/src/plain_schema.h) is decided by the plain
+// parser and checker; every other input goes to libxml2 (the fast schema copies first where they
+// apply, then the schema as written for the findings).
 //
-//   BM_ValidateInvalid/<file>  an invalid example (xml-schemas/examples/invalid): a form whose
-//                              values are trimmed one-liners is first checked against the fast
-//                              schema copy, then again as written to report its findings.
+//   BM_ValidateLibxmlPath/<type> the example with the plain path turned off
+//                              (ValidatorOptions::plain_fast_path = false): what libxml2 with the
+//                              fast schema copies costs on it, the path before the plain one.
+//   BM_ValidateInvalid/<file>  an invalid example (xml-schemas/examples/invalid): the plain path
+//                              gives up, then libxml2 with a fast schema copy, then as written to
+//                              report its findings.
 //   BM_ValidateMultiline/<type> the example with a line break put into its longest text
-//                              value: such a form goes straight to the schema as written.
+//                              value: valid, but for libxml2 it goes straight to the schema as
+//                              written (on the plain path it is still plain).
 //   BM_ValidateLongValue/<type> the example with its longest text value made longer than 100
-//                              characters: too long for the fast short schema copy (no long
-//                              maxLength facets), so the form takes the fast copy, which has
-//                              them.
-//   BM_ValidateMalformed       a form that is not well-formed: the parse with stand-ins for
-//                              its Chinese text fails, and the input is parsed again as given
-//                              to report libxml2's findings on the original.
+//                              characters: on the libxml2 path too long for the fast short schema
+//                              copy (no long maxLength facets), so it takes the fast copy.
+//   BM_ValidateMalformed       a form that is not well-formed: the plain parser refuses it, the
+//                              parse with stand-ins for its Chinese text fails, and the input is
+//                              parsed again as given to report libxml2's findings on the original.
 //   BM_ValidateParallel        the application example from several threads at once (the
 //                              service shares one Validator; workspaces come from a pool).
 #include <benchmark/benchmark.h>
@@ -36,8 +42,17 @@ const sealflow::forms::Validator& SharedValidator() {
   return *validator;
 }
 
-void ValidateLoop(benchmark::State& state, const std::string& xml, bool expect_ok) {
-  const sealflow::forms::Validator& validator = SharedValidator();
+const sealflow::forms::Validator& LibxmlOnlyValidator() {
+  static const std::unique_ptr<sealflow::forms::Validator> validator = [] {
+    sealflow::forms::ValidatorOptions options;
+    options.plain_fast_path = false;
+    return sealflow::forms::Validator::Create(options);
+  }();
+  return *validator;
+}
+
+void ValidateLoop(benchmark::State& state, const std::string& xml, bool expect_ok,
+                  const sealflow::forms::Validator& validator = SharedValidator()) {
   for (auto _ : state) {
     auto report = validator.Validate(xml);
     if (report.ok() != expect_ok) state.SkipWithError("unexpected verdict");
@@ -88,6 +103,14 @@ std::string WithLineBreak(const std::string& type) {
 }
 
 void RegisterFormsBenchmarks() {
+  for (const char* type : {"application", "diagnostic-report", "transformation-plan"}) {
+    auto xml = std::make_shared<std::string>(
+        ReadFile(SourcePath(std::string("xml-schemas/examples/") + type + ".xml")));
+    benchmark::RegisterBenchmark(
+        (std::string("BM_ValidateLibxmlPath/") + type).c_str(),
+        [xml](benchmark::State& state) { ValidateLoop(state, *xml, true, LibxmlOnlyValidator()); })
+        ->Unit(benchmark::kMicrosecond);
+  }
   for (const char* file : {"application-multiple-errors.xml", "contract-subcontracting.xml",
                            "progress-report-period-reversed.xml"}) {
     auto xml = std::make_shared<std::string>(

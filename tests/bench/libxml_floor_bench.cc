@@ -1,6 +1,7 @@
 // Copyright sealflow authors.
 // What libxml2 alone costs on the two largest forms, without anything of ours: the floor under
-// BM_ValidateType for issue 3's 50 us target.
+// the validator's libxml2 path (BM_ValidateLibxmlPath), which the plain path (forms/src/
+// plain_schema.h) goes below for the valid forms it can decide.
 //
 //   BM_LibxmlFloor/sax_parse/<type>        libxml2 parses the example with empty SAX callbacks: no
 //                                          tree, no validation (the least any libxml2 parse costs)

@@ -1,7 +1,9 @@
 // Copyright sealflow authors.
-// Validation of form XML against its schema (libxml2) plus the rules a schema cannot express
-// (the unified social credit code's check character, one transformation case per sub-industry
-// applied for, ...). Every finding is returned in one pass.
+// Validation of form XML against its schema plus the rules a schema cannot express (the unified
+// social credit code's check character, one transformation case per sub-industry applied for,
+// ...). Every finding is returned in one pass. The findings are libxml2's: a valid form in the
+// plain XML and schema subset is recognised by sealflow's own parser and checker first
+// (forms/src/plain_schema.h), and everything else is parsed and validated by libxml2.
 #pragma once
 
 #include <cstddef>
@@ -32,12 +34,18 @@ struct ValidatorOptions {
   std::string schema_dir;
   // Inputs larger than this are refused with a single finding, before parsing. Default 16 MiB.
   std::size_t max_document_bytes = 16u << 20;
+  // Whether a document goes first through sealflow's own parser and checker for the plain XML
+  // and schema subset the forms use (forms/src/plain_schema.h), falling back to libxml2 for
+  // everything it cannot decide. The reports are the same either way; false is for tests that
+  // compare the two.
+  bool plain_fast_path = true;
 };
 
 // Thread safety: a Validator may be used from many threads at once. Its schemas are immutable
-// after Create(); the libxml2 parser and validation contexts a call needs are taken from a pool
-// inside the Validator (at most 16 kept idle, never kept after an input over 1 MiB or a parse
-// that failed), each used by one call at a time.
+// after Create(); the libxml2 parser and validation contexts and the plain parser's arena a call
+// needs are taken from a pool inside the Validator (at most 16 kept idle, never kept after an
+// input over 1 MiB or a parse that failed), each used by one call at a time. Inputs over 1 MiB
+// go to libxml2 directly.
 class Validator {
  public:
   // Loads and compiles every schema in options.schema_dir once. Throws FormsError(kSchemaLoad).
