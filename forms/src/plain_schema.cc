@@ -16,8 +16,6 @@
 namespace sealflow::forms::plain {
 namespace {
 
-constexpr std::string_view kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
-
 struct RegexpDeleter {
   void operator()(xmlRegexp* regexp) const { xmlRegFreeRegexp(regexp); }
 };
@@ -45,6 +43,8 @@ bool IsDigits(std::string_view text) {
   return true;
 }
 
+// libxml2 keeps a decimal's digits in three words of eight and refuses a longer one; this stays
+// well below that.
 constexpr std::size_t kMaxDigits = 18;
 
 // Reads digits ('.' digits)? — no sign, no blank, a digit on each side of a point; false for
@@ -59,7 +59,6 @@ bool ReadNumber(std::string_view text, bool point_allowed, NumberView& out) {
     if (!IsDigits(fraction)) return false;
   }
   if (!IsDigits(integer)) return false;
-  // libxml2 keeps a decimal in three 64-bit words and refuses longer ones; well below that.
   if (integer.size() + fraction.size() > kMaxDigits) return false;
   out.raw_digits = integer.size() + fraction.size();
   out.raw_fraction = fraction.size();
@@ -92,8 +91,6 @@ bool IsPlainDate(std::string_view text) {
   int days = kDays[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
   return day <= days;
 }
-
-bool IsBlankByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
 
@@ -166,14 +163,9 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Checking values.
 
-bool MatchesEdge(SimpleType::Edge edge, std::string_view value) {
-  if (value.empty() || IsBlankByte(value.front())) return false;
-  if (edge == SimpleType::Edge::kStartsNonBlank) return true;
-  return !IsBlankByte(value.back()) && value.find_first_of("\r\n") == std::string_view::npos;
-}
-
-// value is NUL-terminated (a text node's content or ""), as xmlRegexpExec reads it.
-bool ValueConforms(const SimpleType& type, std::string_view value) {
+// text is a text node's content, or "" (NUL-terminated, as xmlRegexpExec reads it).
+bool ValueConforms(const SimpleType& type, const xmlChar* text) {
+  std::string_view value = reinterpret_cast<const char*>(text);
   using Kind = SimpleType::Kind;
   NumberView number;
   switch (type.kind) {
@@ -189,7 +181,9 @@ bool ValueConforms(const SimpleType& type, std::string_view value) {
       if (!IsPlainDate(value)) return false;
       break;
     case Kind::kGYear:
-      if (value.size() != 4 || value == "0000" || !ReadNumber(value, false, number)) return false;
+      // Four digits, year 0001-9999 (no sign, no time zone).
+      if (value.size() != 4 || !ReadNumber(value, false, number) || number.integer.empty())
+        return false;
       break;
     case Kind::kBoolean:
       if (value != "true" && value != "false" && value != "1" && value != "0") return false;
@@ -206,10 +200,17 @@ bool ValueConforms(const SimpleType& type, std::string_view value) {
     if (!step->patterns.empty()) {
       bool matched = false;
       for (const SimpleType::Pattern& pattern : step->patterns) {
-        matched = pattern.edge == SimpleType::Edge::kRegexp
-                      ? xmlRegexpExec(pattern.regexp.get(),
-                                      reinterpret_cast<const xmlChar*>(value.data())) == 1
-                      : MatchesEdge(pattern.edge, value);
+        switch (pattern.edge) {
+          case SimpleType::Edge::kRegexp:
+            matched = xmlRegexpExec(pattern.regexp.get(), text) == 1;
+            break;
+          case SimpleType::Edge::kTrimmedOneLine:
+            matched = xml::TrimmedOneLine(text, value.size());
+            break;
+          case SimpleType::Edge::kStartsNonBlank:
+            matched = xml::StartsNonBlank(text, value.size());
+            break;
+        }
         if (matched) break;
       }
       if (!matched) return false;
@@ -247,19 +248,18 @@ bool ValueConforms(const SimpleType& type, std::string_view value) {
   return true;
 }
 
-// The simple value held by parent's children: "" for none, the one text node's content, or null
-// for anything else (an element among them).
-const char* SimpleValue(const xmlNode* children) {
-  if (children == nullptr) return "";
-  if (children->next != nullptr || children->type != XML_TEXT_NODE || children->content == nullptr)
-    return nullptr;
-  return reinterpret_cast<const char*>(children->content);
+// The simple value held by the children of an element or attribute: "" for none, the one text
+// node's content, or null for anything else (an element among them).
+const xmlChar* SimpleValue(const xmlNode* children) {
+  if (children == nullptr) return reinterpret_cast<const xmlChar*>("");
+  const xmlNode* text = xml::OnlyText(children);
+  return text != nullptr ? text->content : nullptr;
 }
 
 bool IsBlankText(const xmlNode* node) {
   if (node->type != XML_TEXT_NODE || node->content == nullptr) return false;
   for (const xmlChar* c = node->content; *c != '\0'; ++c) {
-    if (!IsBlankByte(static_cast<char>(*c))) return false;
+    if (!xml::IsBlank(*c)) return false;
   }
   return true;
 }
@@ -278,7 +278,7 @@ bool AttributesConform(const ComplexType& type, const xmlNode* node) {
       }
     }
     if (decl == nullptr) return false;
-    const char* value = SimpleValue(attr->children);
+    const xmlChar* value = SimpleValue(attr->children);
     if (value == nullptr || !ValueConforms(*decl->type, value)) return false;
     if (decl->required) ++required;
   }
@@ -289,7 +289,7 @@ bool ContentConforms(const ComplexType& type, const xmlNode* node) {
   using Content = ComplexType::Content;
   if (type.content == Content::kEmpty) return node->children == nullptr;
   if (type.content == Content::kSimple) {
-    const char* value = SimpleValue(node->children);
+    const xmlChar* value = SimpleValue(node->children);
     return value != nullptr && ValueConforms(*type.simple, value);
   }
   // A sequence of element particles, matched greedily: each takes as many elements with its name
@@ -326,7 +326,7 @@ bool ContentConforms(const ComplexType& type, const xmlNode* node) {
 bool ElementConforms(const ElementDecl& decl, const xmlNode* node) {
   if (node->ns != nullptr) return false;
   if (decl.simple != nullptr) {
-    const char* value = SimpleValue(node->children);
+    const xmlChar* value = SimpleValue(node->children);
     return node->properties == nullptr && value != nullptr && ValueConforms(*decl.simple, value);
   }
   return AttributesConform(*decl.complex, node) && ContentConforms(*decl.complex, node);
@@ -343,14 +343,8 @@ struct Unsupported {
   throw Unsupported{what + " (line " + std::to_string(xml::Line(node)) + ")"};
 }
 
-bool IsXsd(const xmlNode* node) {
-  return node->type == XML_ELEMENT_NODE && node->ns != nullptr && node->ns->href != nullptr &&
-         kXsdNamespace == reinterpret_cast<const char*>(node->ns->href);
-}
-
-std::string_view LocalName(const xmlNode* node) {
-  return reinterpret_cast<const char*>(node->name);
-}
+// What an XSD element is: "element", "sequence", ...
+std::string_view XsdKind(const xmlNode* node) { return reinterpret_cast<const char*>(node->name); }
 
 std::optional<std::string> Attr(const xmlNode* node, const char* name) {
   if (xmlHasNsProp(node, reinterpret_cast<const xmlChar*>(name), nullptr) == nullptr)
@@ -368,7 +362,7 @@ void OnlyAttributes(const xmlNode* node, std::initializer_list<std::string_view>
       for (std::string_view candidate : allowed) known = known || candidate == name;
     }
     if (!known)
-      Refuse(node, "attribute " + std::string(name) + " of xs:" + std::string(LocalName(node)));
+      Refuse(node, "attribute " + std::string(name) + " of xs:" + std::string(XsdKind(node)));
   }
 }
 
@@ -379,8 +373,8 @@ std::vector<const xmlNode*> Parts(const xmlNode* node) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (child->type == XML_COMMENT_NODE) continue;
     if (child->type == XML_TEXT_NODE && IsBlankText(child)) continue;
-    if (!IsXsd(child)) Refuse(node, "content of xs:" + std::string(LocalName(node)));
-    if (LocalName(child) == "annotation") continue;
+    if (!xml::IsXsd(child)) Refuse(node, "content of xs:" + std::string(XsdKind(node)));
+    if (XsdKind(child) == "annotation") continue;
     parts.push_back(child);
   }
   return parts;
@@ -403,7 +397,7 @@ class Compiler {
     std::filesystem::path canonical = std::filesystem::weakly_canonical(path);
     if (!read_.insert(canonical).second) return;
     const xmlNode* schema = xmlDocGetRootElement(doc);
-    if (schema == nullptr || !IsXsd(schema) || LocalName(schema) != "schema")
+    if (schema == nullptr || !xml::IsXsd(schema) || XsdKind(schema) != "schema")
       throw Unsupported{"not a schema: " + path.string()};
     OnlyAttributes(schema, {"elementFormDefault", "attributeFormDefault", "version"});
     for (const char* form : {"elementFormDefault", "attributeFormDefault"}) {
@@ -414,7 +408,7 @@ class Compiler {
     if (xmlSearchNs(const_cast<xmlDoc*>(doc), const_cast<xmlNode*>(schema), nullptr) != nullptr)
       Refuse(schema, "a default namespace");
     for (const xmlNode* part : Parts(schema)) {
-      std::string_view kind = LocalName(part);
+      std::string_view kind = XsdKind(part);
       if (kind == "include") {
         OnlyAttributes(part, {"schemaLocation"});
         std::filesystem::path included =
@@ -462,7 +456,7 @@ class Compiler {
     xmlNs* ns = xmlSearchNs(node->doc, const_cast<xmlNode*>(node),
                             reinterpret_cast<const xmlChar*>(prefix.c_str()));
     if (ns == nullptr || ns->href == nullptr ||
-        kXsdNamespace != reinterpret_cast<const char*>(ns->href)) {
+        std::string_view(xml::kXsdNamespace) != reinterpret_cast<const char*>(ns->href)) {
       Refuse(node, "type " + qname);
     }
     return {true, qname.substr(colon + 1)};
@@ -527,7 +521,7 @@ class Compiler {
     simple_done_[node] = nullptr;
     OnlyAttributes(node, {"name"});
     std::vector<const xmlNode*> parts = Parts(node);
-    if (parts.size() != 1 || LocalName(parts[0]) != "restriction")
+    if (parts.size() != 1 || XsdKind(parts[0]) != "restriction")
       Refuse(node, "a simple type other than a restriction");
     const xmlNode* restriction = parts[0];
     OnlyAttributes(restriction, {"base"});
@@ -539,20 +533,20 @@ class Compiler {
     type.kind = base->kind;
     type.base = base;
     using Kind = SimpleType::Kind;
-    bool numeric =
-        type.kind == Kind::kDecimal || type.kind == Kind::kInteger || type.kind == Kind::kGYear;
+    bool decimal = type.kind == Kind::kDecimal || type.kind == Kind::kInteger;
+    bool ordered = decimal || type.kind == Kind::kGYear;
     for (const xmlNode* facet : Parts(restriction)) {
       OnlyAttributes(facet, {"value"});
       std::optional<std::string> value = Attr(facet, "value");
       if (!value) Refuse(facet, "a facet without a value");
-      std::string_view kind = LocalName(facet);
+      std::string_view kind = XsdKind(facet);
       if (kind == "enumeration" && type.kind == Kind::kString) {
         type.enumeration.push_back(*value);
       } else if (kind == "pattern") {
         SimpleType::Pattern pattern;
-        if (*value == R"(\S(.*\S)?)") {
+        if (*value == xml::kShortTextPattern) {
           pattern.edge = SimpleType::Edge::kTrimmedOneLine;
-        } else if (*value == R"(\S(.|\s)*)") {
+        } else if (*value == xml::kLongTextPattern) {
           pattern.edge = SimpleType::Edge::kStartsNonBlank;
         } else {
           pattern.regexp.reset(xmlRegexpCompile(reinterpret_cast<const xmlChar*>(value->c_str())));
@@ -565,11 +559,11 @@ class Compiler {
         type.min_length = FacetCount(facet, *value);
       } else if (kind == "maxLength" && type.kind == Kind::kString) {
         type.max_length = FacetCount(facet, *value);
-      } else if (kind == "totalDigits" && numeric) {
+      } else if (kind == "totalDigits" && decimal) {
         type.total_digits = FacetCount(facet, *value);
-      } else if (kind == "fractionDigits" && numeric) {
+      } else if (kind == "fractionDigits" && decimal) {
         type.fraction_digits = FacetCount(facet, *value);
-      } else if (numeric && (kind == "minInclusive" || kind == "maxInclusive" ||
+      } else if (ordered && (kind == "minInclusive" || kind == "maxInclusive" ||
                              kind == "minExclusive" || kind == "maxExclusive")) {
         if (type.kind == Kind::kGYear && (value->size() != 4 || !IsDigits(*value)))
           Refuse(facet, "gYear facet " + *value);
@@ -598,7 +592,7 @@ class Compiler {
     std::optional<std::string> type = Attr(node, "type");
     if (type && parts.empty()) {
       decl.type = SimpleByName(node, *type);
-    } else if (!type && parts.size() == 1 && LocalName(parts[0]) == "simpleType") {
+    } else if (!type && parts.size() == 1 && XsdKind(parts[0]) == "simpleType") {
       decl.type = Simple(parts[0]);
     }
     if (decl.type == nullptr) Refuse(node, "attribute " + decl.name + "'s type");
@@ -615,12 +609,12 @@ class Compiler {
     std::vector<const xmlNode*> parts = Parts(node);
     std::size_t next = 0;
     const xmlNode* attributes_of = node;
-    if (next < parts.size() && LocalName(parts[next]) == "sequence") {
+    if (next < parts.size() && XsdKind(parts[next]) == "sequence") {
       const xmlNode* sequence = parts[next++];
       OnlyAttributes(sequence, {});
       for (const xmlNode* particle : Parts(sequence)) {
-        if (LocalName(particle) != "element")
-          Refuse(particle, "xs:" + std::string(LocalName(particle)) + " in a sequence");
+        if (XsdKind(particle) != "element")
+          Refuse(particle, "xs:" + std::string(XsdKind(particle)) + " in a sequence");
         Particle compiled;
         compiled.min = Occurs(particle, "minOccurs");
         compiled.max = Occurs(particle, "maxOccurs");
@@ -631,11 +625,11 @@ class Compiler {
       }
       type.content =
           type.sequence.empty() ? ComplexType::Content::kEmpty : ComplexType::Content::kElements;
-    } else if (next < parts.size() && LocalName(parts[next]) == "simpleContent") {
+    } else if (next < parts.size() && XsdKind(parts[next]) == "simpleContent") {
       const xmlNode* simple_content = parts[next++];
       OnlyAttributes(simple_content, {});
       std::vector<const xmlNode*> inner = Parts(simple_content);
-      if (inner.size() != 1 || LocalName(inner[0]) != "extension")
+      if (inner.size() != 1 || XsdKind(inner[0]) != "extension")
         Refuse(simple_content, "simple content other than an extension");
       OnlyAttributes(inner[0], {"base"});
       type.content = ComplexType::Content::kSimple;
@@ -645,8 +639,8 @@ class Compiler {
     }
     auto add_attributes = [&](const std::vector<const xmlNode*>& list, std::size_t from) {
       for (std::size_t i = from; i < list.size(); ++i) {
-        if (LocalName(list[i]) != "attribute")
-          Refuse(list[i], "xs:" + std::string(LocalName(list[i])) + " in a complex type");
+        if (XsdKind(list[i]) != "attribute")
+          Refuse(list[i], "xs:" + std::string(XsdKind(list[i])) + " in a complex type");
         AttributeDecl decl = Attribute(list[i]);
         for (const AttributeDecl& other : type.attributes) {
           if (other.name == decl.name) Refuse(list[i], "attribute " + decl.name + " twice");
@@ -670,9 +664,9 @@ class Compiler {
     if (type && parts.empty()) {
       decl.simple = SimpleByName(node, *type);
       if (decl.simple == nullptr) decl.complex = ComplexByName(node, *type);
-    } else if (!type && parts.size() == 1 && LocalName(parts[0]) == "simpleType") {
+    } else if (!type && parts.size() == 1 && XsdKind(parts[0]) == "simpleType") {
       decl.simple = Simple(parts[0]);
-    } else if (!type && parts.size() == 1 && LocalName(parts[0]) == "complexType") {
+    } else if (!type && parts.size() == 1 && XsdKind(parts[0]) == "complexType") {
       decl.complex = Complex(parts[0]);
     } else {
       // No type (xs:anyType), or identity constraints the validator does not check in code.

@@ -18,6 +18,7 @@ void* Arena::Allocate(std::size_t bytes) {
   }
   unsigned char* at = blocks_.back().data.get() + used_;
   used_ += bytes;
+  allocated_ += bytes;
   std::memset(at, 0, bytes);
   return at;
 }
@@ -29,6 +30,7 @@ void Arena::Reset() {
     blocks_.clear();
   }
   used_ = 0;
+  allocated_ = 0;
 }
 
 namespace {
@@ -196,6 +198,7 @@ class Parser {
   }
 
   xmlNode* NewNode(xmlElementType type, xmlNode* parent) {
+    if (arena_.allocated() > kMaxTreeBytes) throw Outside{};
     auto* node = static_cast<xmlNode*>(arena_.Allocate(sizeof(xmlNode)));
     node->type = type;
     node->doc = doc_;
@@ -282,7 +285,9 @@ class Parser {
     return value;
   }
 
-  void Attribute(xmlNode* element) {
+  // Appends the attribute at p_ to element after last (its last attribute so far, or null) and
+  // returns it.
+  xmlAttr* Attribute(xmlNode* element, xmlAttr* last) {
     std::string_view name = Name();
     if (name.size() >= 5 && name.substr(0, 5) == "xmlns") throw Outside{};
     for (const xmlAttr* attr = element->properties; attr != nullptr; attr = attr->next) {
@@ -298,14 +303,13 @@ class Parser {
     attr->doc = doc_;
     xmlNode* text = TextNode(reinterpret_cast<xmlNode*>(attr), AttributeValue());
     attr->children = attr->last = text;
-    if (element->properties == nullptr) {
+    if (last == nullptr) {
       element->properties = attr;
     } else {
-      xmlAttr* last = element->properties;
-      while (last->next != nullptr) last = last->next;
       last->next = attr;
       attr->prev = last;
     }
+    return attr;
   }
 
   // Character data up to the next '<' (or the end); [start, p_) is the raw text. Counts its
@@ -385,6 +389,8 @@ class Parser {
     std::string_view name = Name();
     element->name = Copy(name);
     Append(parent, element);
+    xmlAttr* last_attribute = nullptr;
+    int attributes = 0;
     for (;;) {
       bool space = Space();
       if (p_ == end_) throw Outside{};
@@ -396,8 +402,9 @@ class Parser {
         ++p_;
         break;
       }
-      if (!space) throw Outside{};
-      Attribute(element);
+      // The duplicate check is quadratic: a plain element has a handful of attributes.
+      if (!space || ++attributes > kMaxAttributes) throw Outside{};
+      last_attribute = Attribute(element, last_attribute);
     }
     bool element_children = false;
     for (;;) {

@@ -22,13 +22,15 @@
 namespace sealflow::forms::plain {
 
 // Zeroed, 8-byte aligned memory for one document's tree at a time. Reset() frees every block but
-// the first, which the next document reuses.
+// the first, if that has the default size, which the next document reuses.
 class Arena {
  public:
   static constexpr std::size_t kBlockBytes = 64u << 10;
 
   void* Allocate(std::size_t bytes);
   void Reset();
+  // Bytes handed out since the last Reset().
+  std::size_t allocated() const { return allocated_; }
 
  private:
   struct Block {
@@ -37,14 +39,22 @@ class Arena {
   };
   std::vector<Block> blocks_;
   std::size_t used_ = 0;  // of blocks_.back()
+  std::size_t allocated_ = 0;
 };
 
-// Elements nest at most this deep in a plain document.
+// Elements nest at most this deep in a plain document, and have at most this many attributes.
 constexpr int kMaxDepth = 64;
+constexpr int kMaxAttributes = 32;
+// A plain document's tree takes at most this much of the arena: a node is 120 bytes, so a
+// document of many tiny elements would otherwise need some thirty times its own size.
+constexpr std::size_t kMaxTreeBytes = 8u << 20;
 
 // The root element of xml parsed into arena (valid until the arena is reset), or null when xml is
-// not a well-formed document in the subset. Blank text between child elements is left out, as
-// libxml2's XML_PARSE_NOBLANKS does; an element's text is one text node (references resolved).
+// not a well-formed document in the subset or its nodes would take more than kMaxTreeBytes.
+// An element's text is one text node (references resolved). Blank text beside child elements is
+// left out. libxml2's XML_PARSE_NOBLANKS leaves out most of it too, but keeps some (a carriage
+// return followed by a long blank run); the schema allows blanks there, and the form rules read
+// simple values, not the text of an element with children.
 const xmlNode* Parse(std::string_view xml, Arena& arena);
 
 }  // namespace sealflow::forms::plain

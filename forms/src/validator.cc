@@ -70,14 +70,10 @@ xml::SchemaPtr CompileSchema(const std::filesystem::path& path) {
 // might reject — sends the document through the schema as written, so the findings a user sees
 // (text, order, line, column) are exactly libxml2's for the real schema.
 
-constexpr const char* kEdgePatterns[] = {R"(\S(.*\S)?)", R"(\S(.|\s)*)"};
-
 bool IsEdgePattern(const xmlSchemaFacet* facet) {
   if (facet->type != XML_SCHEMA_FACET_PATTERN || facet->value == nullptr) return false;
-  for (const char* pattern : kEdgePatterns) {
-    if (std::strcmp(reinterpret_cast<const char*>(facet->value), pattern) == 0) return true;
-  }
-  return false;
+  std::string_view value = reinterpret_cast<const char*>(facet->value);
+  return value == xml::kShortTextPattern || value == xml::kLongTextPattern;
 }
 
 // An empty value fails such a type's minLength as well as its pattern; the fast copy keeps the
@@ -158,28 +154,9 @@ void StripFastFacets(void* payload, void* data, const xmlChar* /*name*/) {
   }
 }
 
-bool IsBlank(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// The value satisfies both edge patterns: non-empty, first and last characters not blank, and no
-// line break anywhere ('.' matches neither CR nor LF).
-bool TrimmedOneLine(const xmlChar* text, std::size_t length) {
-  if (length == 0 || IsBlank(text[0]) || IsBlank(text[length - 1])) return false;
-  return std::memchr(text, '\n', length) == nullptr && std::memchr(text, '\r', length) == nullptr;
-}
-
 // Whether a value of length bytes in text has at most max_chars characters (0: no bound).
 bool Within(const xmlChar* text, std::size_t length, std::size_t max_chars) {
   return max_chars == 0 || length <= max_chars || xml::CountCharacters(text, length) <= max_chars;
-}
-
-// A simple value in one piece: the single text node that is the whole content of its parent (an
-// element or an attribute), or null.
-const xmlNode* OnlyText(const xmlNode* parent_children) {
-  const xmlNode* text = parent_children;
-  return text != nullptr && text->next == nullptr && text->type == XML_TEXT_NODE &&
-                 text->content != nullptr
-             ? text
-             : nullptr;
 }
 
 // Whether the text and CDATA nodes in the list starting at child (a simple value's pieces) hold
@@ -200,7 +177,7 @@ bool WithinCharacters(const xmlNode* child, std::size_t max_chars) {
 
 bool BlankOnly(const xmlChar* text) {
   for (; text != nullptr && *text != '\0'; ++text) {
-    if (!IsBlank(*text)) return false;
+    if (!xml::IsBlank(*text)) return false;
   }
   return true;
 }
@@ -233,7 +210,7 @@ ValueShape ShapeOfValues(const xmlNode* root, std::size_t max_chars) {
   // more).
   auto plain = [&shape, &max_chars](const xmlChar* text) {
     std::size_t length = std::strlen(reinterpret_cast<const char*>(text));
-    if (!TrimmedOneLine(text, length)) return false;
+    if (!xml::TrimmedOneLine(text, length)) return false;
     if (!Within(text, length, max_chars)) {
       shape.short_values = false;
       max_chars = 0;
@@ -246,7 +223,7 @@ ValueShape ShapeOfValues(const xmlNode* root, std::size_t max_chars) {
     if (node->type == XML_ELEMENT_NODE) {
       for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
         if (attr->children == nullptr) return not_plain();  // an empty value
-        if (const xmlNode* text = OnlyText(attr->children)) {
+        if (const xmlNode* text = xml::OnlyText(attr->children)) {
           if (!plain(text->content)) return not_plain();
           continue;
         }
@@ -260,7 +237,7 @@ ValueShape ShapeOfValues(const xmlNode* root, std::size_t max_chars) {
         }
       }
       // A value in several pieces (around a comment, say): the pieces together are the value.
-      if (max_chars != 0 && node->children != nullptr && OnlyText(node->children) == nullptr &&
+      if (max_chars != 0 && node->children != nullptr && xml::OnlyText(node->children) == nullptr &&
           !WithinCharacters(node->children, max_chars)) {
         shape.short_values = false;
         max_chars = 0;
@@ -325,8 +302,6 @@ constexpr CodeCheckedConstraint kCodeCheckedConstraints[] = {
     {"acceptance-application", "uniqueMaterial", "materials"},
 };
 
-constexpr const char* kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
-
 enum class ConstraintKind { kKey, kUnique, kKeyref };
 
 struct IdentityCheck {
@@ -360,24 +335,17 @@ bool IsPlainName(std::string_view name) {
          !(name.front() >= '0' && name.front() <= '9');
 }
 
-bool IsXsd(const xmlNode* node, std::string_view local) {
-  return node != nullptr && node->type == XML_ELEMENT_NODE && node->ns != nullptr &&
-         node->ns->href != nullptr &&
-         std::strcmp(reinterpret_cast<const char*>(node->ns->href), kXsdNamespace) == 0 &&
-         xml::IsElement(node, local);
-}
-
 // Reads one xs:key/xs:unique/xs:keyref declared as the table says; false if it is anything else.
 bool ReadConstraint(const xmlNode* node, std::string_view form_type, std::string_view scope,
                     IdentityCheck& check) {
   const xmlNode* element = node->parent;
-  if (!IsXsd(element, "element")) return false;
+  if (!xml::IsXsd(element, "element")) return false;
   std::vector<std::string> scope_steps = SplitSteps(scope);
   std::string element_name = xml::Attribute(element, "name");
   if (scope_steps.empty()) {
     // The root: a global declaration named after the form type.
-    if (element_name != form_type || !IsXsd(element->parent, "schema")) return false;
-  } else if (element_name != scope_steps.back() || IsXsd(element->parent, "schema")) {
+    if (element_name != form_type || !xml::IsXsd(element->parent, "schema")) return false;
+  } else if (element_name != scope_steps.back() || xml::IsXsd(element->parent, "schema")) {
     return false;
   }
   for (const std::string& step : scope_steps) {
@@ -387,8 +355,8 @@ bool ReadConstraint(const xmlNode* node, std::string_view form_type, std::string
   const xmlNode* field = nullptr;
   int fields = 0;
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (IsXsd(child, "selector")) selector = child;
-    if (IsXsd(child, "field")) {
+    if (xml::IsXsd(child, "selector")) selector = child;
+    if (xml::IsXsd(child, "field")) {
       field = child;
       ++fields;
     }
@@ -419,7 +387,7 @@ bool ReadConstraint(const xmlNode* node, std::string_view form_type, std::string
 // Every xs:key/xs:unique/xs:keyref element of the schema document, in document order.
 void CollectConstraintElements(xmlNode* node, std::vector<xmlNode*>& out) {
   for (xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (IsXsd(child, "key") || IsXsd(child, "unique") || IsXsd(child, "keyref")) {
+    if (xml::IsXsd(child, "key") || xml::IsXsd(child, "unique") || xml::IsXsd(child, "keyref")) {
       out.push_back(child);
     } else if (child->type == XML_ELEMENT_NODE) {
       CollectConstraintElements(child, out);
@@ -466,7 +434,7 @@ std::vector<IdentityCheck> TakeCodeCheckedConstraints(std::string_view form_type
   }
   // A keyref left in the schema must keep its key.
   for (const xmlNode* element : elements) {
-    if (!IsXsd(element, "keyref") ||
+    if (!xml::IsXsd(element, "keyref") ||
         std::find(taken.begin(), taken.end(), element) != taken.end()) {
       continue;
     }
@@ -491,7 +459,7 @@ const xmlChar* PlainValue(const xmlNode* node) {
   const xmlChar* value = text->content;
   if (value == nullptr || *value == '\0') return nullptr;
   for (const xmlChar* c = value; *c != '\0'; ++c) {
-    if (IsBlank(*c)) return nullptr;
+    if (xml::IsBlank(*c)) return nullptr;
   }
   return value;
 }
@@ -832,7 +800,11 @@ class ValidatorImpl final : public Validator {
   // the form rules. Otherwise (outside the subset, or any doubt or finding) false, and the caller
   // validates with libxml2, which makes every finding.
   bool PlainValid(std::string_view input, Workspace& workspace, ValidationReport& report) const {
-    workspace.arena.Reset();
+    // The tree lives until this returns; an idle workspace keeps only the arena's first block.
+    struct ResetAfter {
+      plain::Arena& arena;
+      ~ResetAfter() { arena.Reset(); }
+    } reset_after{workspace.arena};
     const xmlNode* root = plain::Parse(input, workspace.arena);
     if (root == nullptr) return false;
     auto schema = schemas_.find(xml::LocalName(root));

@@ -251,6 +251,26 @@ std::size_t XmlCharLength(const unsigned char* p, const unsigned char* end) {
   return 4;
 }
 
+bool TrimmedOneLine(const xmlChar* text, std::size_t length) {
+  if (length == 0 || IsBlank(text[0]) || IsBlank(text[length - 1])) return false;
+  return std::memchr(text, '\n', length) == nullptr && std::memchr(text, '\r', length) == nullptr;
+}
+
+const xmlNode* OnlyText(const xmlNode* parent_children) {
+  const xmlNode* text = parent_children;
+  return text != nullptr && text->next == nullptr && text->type == XML_TEXT_NODE &&
+                 text->content != nullptr
+             ? text
+             : nullptr;
+}
+
+bool IsXsd(const xmlNode* node, std::string_view local) {
+  return node != nullptr && node->type == XML_ELEMENT_NODE && node->ns != nullptr &&
+         node->ns->href != nullptr &&
+         std::strcmp(reinterpret_cast<const char*>(node->ns->href), kXsdNamespace) == 0 &&
+         (local.empty() || IsElement(node, local));
+}
+
 std::size_t CountCharacters(const xmlChar* text, std::size_t length) {
   constexpr std::uint64_t kHigh = 0x8080808080808080u;
   constexpr std::uint64_t kOnes = 0x0101010101010101u;

@@ -116,6 +116,30 @@ const xmlNode* Path(const xmlNode* node, const std::vector<std::string_view>& na
 // Strips leading and trailing ASCII whitespace.
 std::string Trim(std::string_view text);
 
+// XML white space (production S; also XSD's \s): space, tab, line feed, carriage return.
+inline bool IsBlank(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The two free-text patterns of common.xsd, which libxml2 runs at ~200 instructions per
+// character, and which the validator therefore checks in code ('.' matches neither CR nor LF):
+//   ShortTextType \S(.*\S)?   non-empty, first and last characters not blank, no line break;
+//   LongTextType  \S(.|\s)*   non-empty, first character not blank.
+constexpr std::string_view kShortTextPattern = R"(\S(.*\S)?)";
+constexpr std::string_view kLongTextPattern = R"(\S(.|\s)*)";
+// A value that matches both.
+bool TrimmedOneLine(const xmlChar* text, std::size_t length);
+// A value that matches kLongTextPattern.
+inline bool StartsNonBlank(const xmlChar* text, std::size_t length) {
+  return length > 0 && !IsBlank(text[0]);
+}
+
+// A simple value in one piece: the single text node that is the whole content of its parent (an
+// element or an attribute), given the parent's first child; or null.
+const xmlNode* OnlyText(const xmlNode* parent_children);
+
+// The XML Schema namespace, and whether node is an element of it named local (any name: "").
+constexpr const char* kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
+bool IsXsd(const xmlNode* node, std::string_view local = {});
+
 // UTF-8, as both parsers (libxml2's with stand-ins, and the plain parser) read it.
 inline bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 // Length of the UTF-8 sequence at p if it is well-formed (shortest form) and encodes an XML Char

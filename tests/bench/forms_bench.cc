@@ -60,23 +60,6 @@ void ValidateLoop(benchmark::State& state, const std::string& xml, bool expect_o
   }
 }
 
-// Where the longest text value of `xml` starts (npos if it has none) and its length in bytes:
-// the longest run between '>' and '<' that does not start with white-space.
-std::size_t LongestTextValue(const std::string& xml, std::size_t& length) {
-  std::size_t best = std::string::npos;
-  length = 0;
-  for (std::size_t open = xml.find('>'); open != std::string::npos;
-       open = xml.find('>', open + 1)) {
-    std::size_t close = xml.find('<', open + 1);
-    if (close == std::string::npos) break;
-    if (close - open - 1 > length && xml[open + 1] != '\n' && xml[open + 1] != ' ') {
-      best = open + 1;
-      length = close - open - 1;
-    }
-  }
-  return best;
-}
-
 // Registers `name`: validating `xml`, a valid variant of an example, or an error saying
 // `missing` when the example had nothing to make the variant from ("").
 void RegisterVariant(const std::string& name, std::shared_ptr<std::string> xml,
@@ -90,16 +73,10 @@ void RegisterVariant(const std::string& name, std::shared_ptr<std::string> xml,
   })->Unit(benchmark::kMicrosecond);
 }
 
-// The example of type with a line break after the first character of its longest text value (a
-// free text, which may span lines), or "" if it has none.
+// The example of type with a line break in its longest text value, or "" if it has none.
 std::string WithLineBreak(const std::string& type) {
-  std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
-  std::size_t length = 0;
-  const std::size_t best = LongestTextValue(xml, length);
-  if (best == std::string::npos) return "";
-  auto lead = static_cast<unsigned char>(xml[best]);
-  std::size_t first = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  return xml.insert(best + first, "\n");
+  return sealflow::testing::WithLineBreakInLongestText(
+      ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml")));
 }
 
 void RegisterFormsBenchmarks() {
@@ -131,7 +108,7 @@ void RegisterFormsBenchmarks() {
 std::string WithLongValue(const std::string& type) {
   std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
   std::size_t best_length = 0;
-  const std::size_t best = LongestTextValue(xml, best_length);
+  const std::size_t best = sealflow::testing::LongestTextValue(xml, best_length);
   if (best == std::string::npos) return "";
   std::string value = xml.substr(best, best_length), longer;
   auto characters = [](const std::string& text) {

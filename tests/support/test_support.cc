@@ -83,6 +83,30 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
+std::size_t LongestTextValue(const std::string& xml, std::size_t& length) {
+  std::size_t best = std::string::npos;
+  length = 0;
+  for (std::size_t open = xml.find('>'); open != std::string::npos;
+       open = xml.find('>', open + 1)) {
+    std::size_t close = xml.find('<', open + 1);
+    if (close == std::string::npos) break;
+    if (close - open - 1 > length && xml[open + 1] != '\n' && xml[open + 1] != ' ') {
+      best = open + 1;
+      length = close - open - 1;
+    }
+  }
+  return best;
+}
+
+std::string WithLineBreakInLongestText(std::string xml) {
+  std::size_t length = 0;
+  const std::size_t best = LongestTextValue(xml, length);
+  if (best == std::string::npos) return "";
+  auto lead = static_cast<unsigned char>(xml[best]);
+  std::size_t first = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  return xml.insert(best + first, "\n");
+}
+
 std::string AssemblePdf(const std::vector<std::string>& objects, const std::string& trailer_extra) {
   std::string out = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
   std::vector<std::size_t> offsets;

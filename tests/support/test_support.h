@@ -43,6 +43,14 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 // `text` with the first `from` replaced by `to`; a test failure if `from` is absent.
 std::string Replace(std::string text, const std::string& from, const std::string& to);
 
+// Where the longest text value of a form's `xml` starts (npos if it has none) and its length in
+// bytes: the longest run between '>' and '<' that does not start with white space (in the forms'
+// examples, a free text, which may be long and span lines).
+std::size_t LongestTextValue(const std::string& xml, std::size_t& length);
+// `xml` with a line break after the first character of its longest text value, or "" if it has
+// none.
+std::string WithLineBreakInLongestText(std::string xml);
+
 // A classic PDF from object bodies (object i+1 is objects[i]; object 1 is the catalog): header,
 // the objects, one cross-reference section with computed offsets, and a trailer with /Size,
 // /Root 1 0 R and `trailer_extra` (e.g. " /Info 6 0 R").
