@@ -61,6 +61,17 @@ struct ReferencePair {
   std::unique_ptr<Validator> reference;
 };
 
+// The documents under xml-schemas/examples/invalid.
+inline std::vector<std::string> InvalidExamples() {
+  std::vector<std::string> documents;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           sealflow::testing::SourcePath("xml-schemas/examples/invalid"))) {
+    if (entry.path().extension() == ".xml")
+      documents.push_back(sealflow::testing::ReadFile(entry.path().string()));
+  }
+  return documents;
+}
+
 // Where a value starts and ends in a document's text: [begin, end).
 struct Span {
   std::size_t begin, end;
