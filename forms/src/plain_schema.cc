@@ -83,7 +83,8 @@ bool IsPlainDate(std::string_view text) {
       !IsDigits(text.substr(5, 2)) || !IsDigits(text.substr(8, 2))) {
     return false;
   }
-  int year = std::stoi(std::string(text.substr(0, 4)));
+  int year = 0;
+  for (char c : text.substr(0, 4)) year = year * 10 + (c - '0');
   int month = (text[5] - '0') * 10 + (text[6] - '0');
   int day = (text[8] - '0') * 10 + (text[9] - '0');
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -104,9 +105,7 @@ struct SimpleType {
   const SimpleType* base = nullptr;  // the type this one restricts (its facets hold too)
   std::vector<std::string> enumeration;
   // One derivation step's patterns, of which a value must match one. The two free-text patterns
-  // of common.xsd are checked in code ('.' matches neither CR nor LF; \s is space, tab, CR, LF):
-  //   \S(.*\S)?  non-empty, first and last characters not blank, no line break;
-  //   \S(.|\s)*  non-empty, first character not blank.
+  // of common.xsd are checked in code (xml::kShortTextPattern, xml::kLongTextPattern).
   enum class Edge { kRegexp, kTrimmedOneLine, kStartsNonBlank };
   struct Pattern {
     Edge edge = Edge::kRegexp;
@@ -153,7 +152,6 @@ class FormModel {
   std::deque<SimpleType> simple_types;
   std::deque<ComplexType> complex_types;
   std::deque<ElementDecl> elements;
-  std::vector<xml::DocPtr> included;  // the documents xs:include read
 };
 
 void FormModelDeleter::operator()(FormModel* model) const { delete model; }
@@ -222,8 +220,7 @@ bool ValueConforms(const SimpleType& type, const xmlChar* text) {
                      (step->max_length < 0 || bytes <= step->max_length);
       if (!settled) {
         if (characters == std::string_view::npos) {
-          characters =
-              xml::CountCharacters(reinterpret_cast<const xmlChar*>(value.data()), value.size());
+          characters = xml::CountCharacters(text, value.size());
         }
         auto count = static_cast<long>(characters);
         if ((step->length >= 0 && count != step->length) ||
@@ -257,11 +254,7 @@ const xmlChar* SimpleValue(const xmlNode* children) {
 }
 
 bool IsBlankText(const xmlNode* node) {
-  if (node->type != XML_TEXT_NODE || node->content == nullptr) return false;
-  for (const xmlChar* c = node->content; *c != '\0'; ++c) {
-    if (!xml::IsBlank(*c)) return false;
-  }
-  return true;
+  return node->type == XML_TEXT_NODE && xml::BlankOnly(node->content);
 }
 
 bool ElementConforms(const ElementDecl& decl, const xmlNode* node);
@@ -421,7 +414,7 @@ class Compiler {
         }
         if (doc_included == nullptr) throw Unsupported{"cannot read " + included.string()};
         const xmlDoc* raw = doc_included.get();
-        model_.included.push_back(std::move(doc_included));
+        included_.push_back(std::move(doc_included));
         Collect(raw, included);
         continue;
       }
@@ -677,6 +670,7 @@ class Compiler {
 
   FormModel& model_;
   std::set<std::filesystem::path> read_;
+  std::vector<xml::DocPtr> included_;  // the documents xs:include read, while compiling
   std::map<std::string, const xmlNode*> simple_defs_, complex_defs_, element_defs_;
   std::map<const xmlNode*, const SimpleType*> simple_done_;
   std::map<const xmlNode*, const ComplexType*> complex_done_;

@@ -59,12 +59,20 @@ struct ByteClasses {
 };
 constexpr ByteClasses kText;
 
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool IsNameStart(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool IsNameChar(unsigned char c) {
-  return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+// The replacement of the reference at `at` (just after its '&'), one of the five predefined
+// entities, and at moved past its ';'; '\0' for any other reference (a character reference, or an
+// entity no plain document declares), at unmoved.
+char Reference(const unsigned char*& at, const unsigned char* end) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}};
+  for (const auto& [name, replacement] : kEntities) {
+    if (static_cast<std::size_t>(end - at) >= name.size() &&
+        std::memcmp(at, name.data(), name.size()) == 0) {
+      at += name.size();
+      return replacement;
+    }
+  }
+  return '\0';
 }
 
 class Parser {
@@ -78,7 +86,7 @@ class Parser {
     doc_ = static_cast<xmlDoc*>(arena_.Allocate(sizeof(xmlDoc)));
     doc_->type = XML_DOCUMENT_NODE;
     doc_->doc = doc_;
-    if (Starts("<?xml") && end_ - p_ > 5 && IsSpace(p_[5])) Declaration();
+    if (Starts("<?xml") && end_ - p_ > 5 && xml::IsBlank(p_[5])) Declaration();
     Misc();
     if (p_ == end_ || *p_ != '<') throw Outside{};
     ++p_;
@@ -102,7 +110,7 @@ class Parser {
   // Skips white space; whether there was any.
   bool Space() {
     const unsigned char* start = p_;
-    while (p_ != end_ && IsSpace(*p_)) {
+    while (p_ != end_ && xml::IsBlank(*p_)) {
       if (*p_ == '\n') ++line_;
       ++p_;
     }
@@ -171,7 +179,7 @@ class Parser {
         ++p_;
       } else if (c < 0x80) {
         if (c == '\n') ++line_;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') throw Outside{};
+        if (kText.of[c] == kIllegal) throw Outside{};
         ++p_;
       } else {
         std::size_t length = xml::XmlCharLength(p_, end_);
@@ -185,8 +193,8 @@ class Parser {
   // Anything else a name may hold (a colon, other letters) is outside the subset.
   std::string_view Name() {
     const unsigned char* start = p_;
-    if (p_ == end_ || !IsNameStart(*p_)) throw Outside{};
-    while (p_ != end_ && IsNameChar(*p_)) ++p_;
+    if (p_ == end_ || !xml::IsPlainNameStart(*p_)) throw Outside{};
+    while (p_ != end_ && xml::IsPlainNameChar(*p_)) ++p_;
     if (p_ != end_ && (*p_ == ':' || *p_ >= 0x80)) throw Outside{};
     return {reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start)};
   }
@@ -223,32 +231,24 @@ class Parser {
     return text;
   }
 
-  // The replacement of the reference at p_ (after the '&'), one of the five predefined entities.
-  char Reference() {
-    static constexpr std::pair<std::string_view, char> kEntities[] = {
-        {"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}};
-    for (const auto& [name, replacement] : kEntities) {
-      if (Starts(name)) {
-        p_ += name.size();
-        return replacement;
-      }
-    }
-    throw Outside{};  // a character reference, or an entity no plain document declares
+  // Moves p_ past the reference it is at (after the '&'); outside the subset unless predefined.
+  void SkipReference() {
+    if (Reference(p_, end_) == '\0') throw Outside{};
   }
 
-  // Copies [start, p_) to the arena, resolving the references in it.
-  const xmlChar* Resolved(const unsigned char* start, std::size_t references) {
-    std::size_t size = static_cast<std::size_t>(p_ - start);
+  // Copies [start, end), text already read, to the arena with its references resolved.
+  const xmlChar* Resolved(const unsigned char* start, const unsigned char* end,
+                          std::size_t references) {
+    std::size_t size = static_cast<std::size_t>(end - start);
     if (references == 0) return Copy({reinterpret_cast<const char*>(start), size});
     auto* out = static_cast<xmlChar*>(arena_.Allocate(size + 1));
     std::size_t n = 0;
-    const unsigned char* end = p_;
-    for (p_ = start; p_ != end;) {
-      if (*p_ == '&') {
-        ++p_;
-        out[n++] = static_cast<xmlChar>(Reference());
+    for (const unsigned char* at = start; at != end;) {
+      if (*at == '&') {
+        ++at;
+        out[n++] = static_cast<xmlChar>(Reference(at, end));
       } else {
-        out[n++] = *p_++;
+        out[n++] = *at++;
       }
     }
     return out;
@@ -269,7 +269,7 @@ class Parser {
         if (c < 0x20 || c == '<') throw Outside{};
         if (c == '&') {
           ++p_;
-          Reference();
+          SkipReference();
           ++references;
           continue;
         }
@@ -280,7 +280,7 @@ class Parser {
         p_ += length;
       }
     }
-    const xmlChar* value = Resolved(start, references);
+    const xmlChar* value = Resolved(start, p_, references);
     ++p_;  // the closing quote
     return value;
   }
@@ -358,7 +358,7 @@ class Parser {
         ++p_;
       } else if (c == '&') {
         ++p_;
-        Reference();
+        SkipReference();
         ++run.references;
         run.blank = false;
       } else {  // ']': "]]>" may not occur in character data
@@ -374,10 +374,7 @@ class Parser {
   // outside the subset in text that is kept.
   void KeepText(xmlNode* parent, const TextRun& run, const unsigned char* run_end) {
     if (run.carriage_return) throw Outside{};
-    const unsigned char* resume = p_;
-    p_ = run_end;
-    Append(parent, TextNode(parent, Resolved(run.start, run.references)));
-    p_ = resume;
+    Append(parent, TextNode(parent, Resolved(run.start, run_end, run.references)));
   }
 
   // The element whose name starts at p_ (after its '<'), with everything in it, appended to

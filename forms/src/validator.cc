@@ -175,13 +175,6 @@ bool WithinCharacters(const xmlNode* child, std::size_t max_chars) {
   return true;
 }
 
-bool BlankOnly(const xmlChar* text) {
-  for (; text != nullptr && *text != '\0'; ++text) {
-    if (!xml::IsBlank(*text)) return false;
-  }
-  return true;
-}
-
 bool HasElementChild(const xmlNode* node) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (child->type == XML_ELEMENT_NODE) return true;
@@ -244,7 +237,7 @@ ValueShape ShapeOfValues(const xmlNode* root, std::size_t max_chars) {
       }
     } else if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
       if (node->content == nullptr || !plain(node->content)) {
-        if (!(BlankOnly(node->content) && node->parent != nullptr &&
+        if (!(xml::BlankOnly(node->content) && node->parent != nullptr &&
               HasElementChild(node->parent))) {
           return not_plain();
         }
@@ -324,17 +317,6 @@ std::vector<std::string> SplitSteps(std::string_view path) {
   return steps;
 }
 
-bool IsPlainName(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return name.front() != '-' && name.front() != '.' &&
-         !(name.front() >= '0' && name.front() <= '9');
-}
-
 // Reads one xs:key/xs:unique/xs:keyref declared as the table says; false if it is anything else.
 bool ReadConstraint(const xmlNode* node, std::string_view form_type, std::string_view scope,
                     IdentityCheck& check) {
@@ -349,7 +331,7 @@ bool ReadConstraint(const xmlNode* node, std::string_view form_type, std::string
     return false;
   }
   for (const std::string& step : scope_steps) {
-    if (!IsPlainName(step)) return false;
+    if (!xml::IsPlainName(step)) return false;
   }
   const xmlNode* selector = nullptr;
   const xmlNode* field = nullptr;
@@ -365,13 +347,13 @@ bool ReadConstraint(const xmlNode* node, std::string_view form_type, std::string
   check.selector = SplitSteps(xml::Attribute(selector, "xpath"));
   if (check.selector.empty()) return false;
   for (const std::string& step : check.selector) {
-    if (!IsPlainName(step)) return false;
+    if (!xml::IsPlainName(step)) return false;
   }
   std::string field_path = xml::Attribute(field, "xpath");
   if (field_path == ".") {
     check.field_attribute.clear();
   } else if (field_path.size() > 1 && field_path[0] == '@' &&
-             IsPlainName(std::string_view(field_path).substr(1))) {
+             xml::IsPlainName(std::string_view(field_path).substr(1))) {
     check.field_attribute = field_path.substr(1);
   } else {
     return false;
@@ -582,6 +564,16 @@ struct Workspace {
   std::vector<std::vector<std::string_view>> values;  // scratch for ConstraintsHold
   plain::Arena arena;                                 // the plain parser's tree
 
+  // ConstraintsHold with this workspace's scratch, which then goes back to the pool without any
+  // large buffer a large document made.
+  bool Hold(const std::vector<IdentityCheck>& checks, const xmlNode* root) {
+    bool hold = ConstraintsHold(checks, root, values);
+    for (std::vector<std::string_view>& scratch : values) {
+      if (scratch.capacity() > kMaxPooledValues) std::vector<std::string_view>().swap(scratch);
+    }
+    return hold;
+  }
+
   xmlSchemaValidCtxt* Valid(const xmlSchema* schema) {
     xml::SchemaValidCtxtPtr& ctxt = valid[schema];
     if (ctxt == nullptr) {
@@ -762,13 +754,7 @@ class ValidatorImpl final : public Validator {
       }
     }
     bool use_fast = fast != nullptr;
-    if (use_fast && !form.in_code.empty()) {
-      use_fast = ConstraintsHold(form.in_code, root, workspace->values);
-      // The scratch vectors go back to the pool: keep no large buffer a large document made.
-      for (std::vector<std::string_view>& values : workspace->values) {
-        if (values.capacity() > kMaxPooledValues) std::vector<std::string_view>().swap(values);
-      }
-    }
+    if (use_fast && !form.in_code.empty()) use_fast = workspace->Hold(form.in_code, root);
     if (use_fast) {
       xml::ErrorCollector errors;
       int rc = RunSchema(workspace->Valid(fast), parsed.doc.get(), errors);
@@ -811,13 +797,7 @@ class ValidatorImpl final : public Validator {
     if (schema == schemas_.end() || schema->second.model == nullptr) return false;
     const FormSchema& form = schema->second;
     if (!plain::Conforms(*form.model, root)) return false;
-    if (!form.in_code.empty()) {
-      bool hold = ConstraintsHold(form.in_code, root, workspace.values);
-      for (std::vector<std::string_view>& values : workspace.values) {
-        if (values.capacity() > kMaxPooledValues) std::vector<std::string_view>().swap(values);
-      }
-      if (!hold) return false;
-    }
+    if (!form.in_code.empty() && !workspace.Hold(form.in_code, root)) return false;
     std::vector<Finding> findings;
     CheckFormRules(schema->first, root, findings);
     if (!findings.empty()) return false;

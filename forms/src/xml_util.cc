@@ -251,6 +251,21 @@ std::size_t XmlCharLength(const unsigned char* p, const unsigned char* end) {
   return 4;
 }
 
+bool BlankOnly(const xmlChar* text) {
+  for (; text != nullptr && *text != '\0'; ++text) {
+    if (!IsBlank(*text)) return false;
+  }
+  return true;
+}
+
+bool IsPlainName(std::string_view name) {
+  if (name.empty() || !IsPlainNameStart(static_cast<unsigned char>(name.front()))) return false;
+  for (char c : name) {
+    if (!IsPlainNameChar(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 bool TrimmedOneLine(const xmlChar* text, std::size_t length) {
   if (length == 0 || IsBlank(text[0]) || IsBlank(text[length - 1])) return false;
   return std::memchr(text, '\n', length) == nullptr && std::memchr(text, '\r', length) == nullptr;

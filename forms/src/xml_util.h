@@ -119,6 +119,19 @@ std::string Trim(std::string_view text);
 // XML white space (production S; also XSD's \s): space, tab, line feed, carriage return.
 inline bool IsBlank(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// Whether text (null counts as empty) is all white space.
+bool BlankOnly(const xmlChar* text);
+
+// Names in the plain subset (plain_xml.h), as the schemas' identity paths use them too: ASCII
+// letters, digits, '_', '-' and '.', not starting with a digit, '-' or '.'.
+inline bool IsPlainNameStart(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+inline bool IsPlainNameChar(unsigned char c) {
+  return IsPlainNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+bool IsPlainName(std::string_view name);
+
 // The two free-text patterns of common.xsd, which libxml2 runs at ~200 instructions per
 // character, and which the validator therefore checks in code ('.' matches neither CR nor LF):
 //   ShortTextType \S(.*\S)?   non-empty, first and last characters not blank, no line break;

@@ -111,6 +111,12 @@ SigningWorld& World() {
   return world;
 }
 
+// Sign and verify report wall time and the CPU time of the whole process, the digest helper
+// included.
+void WallAndProcessCpu(benchmark::internal::Benchmark* benchmark) {
+  benchmark->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
 void SignBBLoop(benchmark::State& state, const signing::Signer& signer) {
   SigningWorld& w = World();
   const signing::SignRequest request = SigningWorld::Request("provider");
@@ -121,13 +127,9 @@ void SignBBLoop(benchmark::State& state, const signing::Signer& signer) {
   state.counters["pdf_bytes"] = static_cast<double>(w.unsigned_pdf.size());
 }
 void BM_SigningSignBB(benchmark::State& state) { SignBBLoop(state, *World().signer); }
-BENCHMARK(BM_SigningSignBB)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningSignBB)->Apply(WallAndProcessCpu);
 void BM_SigningSignBBAlone(benchmark::State& state) { SignBBLoop(state, *World().signer_alone); }
-BENCHMARK(BM_SigningSignBBAlone)
-    ->Name("BM_SigningSignBB/alone")
-    ->MeasureProcessCPUTime()
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningSignBBAlone)->Name("BM_SigningSignBB/alone")->Apply(WallAndProcessCpu);
 
 // B-T including the in-process TSA round trip (request, response, token checks).
 void BM_SigningSignBT(benchmark::State& state) {
@@ -138,7 +140,7 @@ void BM_SigningSignBT(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
 }
-BENCHMARK(BM_SigningSignBT)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningSignBT)->Apply(WallAndProcessCpu);
 
 // The TSA's share of B-T: one token for a SHA-256 imprint, through the same client.
 void BM_SigningTsaToken(benchmark::State& state) {
@@ -159,10 +161,7 @@ void BM_SigningCountersign(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
 }
-BENCHMARK(BM_SigningCountersign)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningCountersign)->Apply(WallAndProcessCpu);
 
 void VerifyLoop(benchmark::State& state, const std::string& pdf, std::size_t signatures,
                 bool alone = false) {
@@ -182,26 +181,18 @@ void VerifyLoop(benchmark::State& state, const std::string& pdf, std::size_t sig
 }
 
 void BM_SigningVerify1(benchmark::State& state) { VerifyLoop(state, World().signed_pdf, 1); }
-BENCHMARK(BM_SigningVerify1)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningVerify1)->Apply(WallAndProcessCpu);
 void BM_SigningVerify1Alone(benchmark::State& state) {
   VerifyLoop(state, World().signed_pdf, 1, true);
 }
-BENCHMARK(BM_SigningVerify1Alone)
-    ->Name("BM_SigningVerify1/alone")
-    ->MeasureProcessCPUTime()
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningVerify1Alone)->Name("BM_SigningVerify1/alone")->Apply(WallAndProcessCpu);
 
 void BM_SigningVerify3(benchmark::State& state) { VerifyLoop(state, World().three_signed_pdf, 3); }
-BENCHMARK(BM_SigningVerify3)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningVerify3)->Apply(WallAndProcessCpu);
 void BM_SigningVerify3Alone(benchmark::State& state) {
   VerifyLoop(state, World().three_signed_pdf, 3, true);
 }
-BENCHMARK(BM_SigningVerify3Alone)
-    ->Name("BM_SigningVerify3/alone")
-    ->MeasureProcessCPUTime()
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigningVerify3Alone)->Name("BM_SigningVerify3/alone")->Apply(WallAndProcessCpu);
 
 // Runs argv with stdout/stderr to /dev/null; returns the exit code (-1 if it did not start) and
 // adds the child's user+system CPU seconds to `cpu_seconds`.
