@@ -95,6 +95,19 @@ TEST(Serve, StartsPrintsItsUrlAnswersAndStopsOnSigterm) {
   EXPECT_EQ(sealflow::testing::Run("test -f " + dir.File("data/catalog.db")).exit_code, 0);
 }
 
+// A SIGTERM that comes at once, while the service's threads are still starting, stops it as
+// cleanly as a late one: the signal waits for the main thread instead of killing the process.
+TEST(Serve, SigtermRightAfterTheUrlStillStopsCleanly) {
+  for (int round = 0; round < 5; ++round) {
+    TempDir dir;
+    ServeProcess serve({"--data", dir.File("data"), "--port", "0"});
+    ASSERT_NE(serve.port(), 0) << "no URL in: " << serve.first_line();
+    int status = serve.Stop();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "round " << round << ": status " << status;
+  }
+}
+
 TEST(Serve, BuiltInTsaAnswersTheTimestampVerb) {
   TempDir dir;
   ServeProcess serve({"--data", dir.File("data"), "--port", "0", "--tsa-key",
