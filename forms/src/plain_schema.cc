@@ -4,6 +4,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlregexp.h>
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <optional>
@@ -75,8 +76,6 @@ int Compare(const NumberView& a, const Number& b) {
   return a.fraction.compare(b.fraction);
 }
 
-bool IsLeap(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
-
 // YYYY-MM-DD exactly (year 0001-9999, no time zone): a real calendar date.
 bool IsPlainDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !IsDigits(text.substr(0, 4)) ||
@@ -85,12 +84,12 @@ bool IsPlainDate(std::string_view text) {
   }
   int year = 0;
   for (char c : text.substr(0, 4)) year = year * 10 + (c - '0');
-  int month = (text[5] - '0') * 10 + (text[6] - '0');
-  int day = (text[8] - '0') * 10 + (text[9] - '0');
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year == 0 || month < 1 || month > 12 || day < 1) return false;
-  int days = kDays[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
-  return day <= days;
+  const unsigned month = static_cast<unsigned>((text[5] - '0') * 10 + (text[6] - '0'));
+  const unsigned day = static_cast<unsigned>((text[8] - '0') * 10 + (text[9] - '0'));
+  // XML Schema 1.0 has no year zero; std::chrono's proleptic calendar does.
+  return year != 0 && std::chrono::year_month_day{std::chrono::year{year},
+                                                  std::chrono::month{month}, std::chrono::day{day}}
+                          .ok();
 }
 
 }  // namespace

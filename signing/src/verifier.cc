@@ -688,31 +688,25 @@ class PdfVerifier final : public Verifier {
     }
     DocumentContext context{scan, doc, {}, {}, {}, {}, {}, {}, {}, nullptr, {}};
     if (ahead && ahead->ahead()) context.ahead = &*ahead;
-    for (const Found& f : found) {
-      // Only to know where the shared digest prefixes end; each ByteRange is checked later.
-      PdfObject* range = pdf::Get(doc.GetObjects(), f.value, "ByteRange");
-      if (range == nullptr || !range->IsArray() || range->GetArray().size() != 4) continue;
-      const PdfObject& first = range->GetArray()[0];
-      const PdfObject& length = range->GetArray()[1];
-      if (first.IsNumber() && first.GetNumber() == 0 && length.IsNumber() &&
-          length.GetNumber() > 0 && length.GetNumber() <= static_cast<std::int64_t>(pdf.size())) {
-        context.prefix_ends.push_back(static_cast<std::size_t>(length.GetNumber()));
-      }
-    }
-    // The signed revisions that the difference analysis will need on their own: the helper
-    // parses them once it has hashed the document.
+    // Planned from each ByteRange that is four numbers (each is checked later): where the shared
+    // digest prefixes end, and which signed revisions the difference analysis will need on their
+    // own (the helper parses them once it has hashed the document).
+    const auto size = static_cast<std::int64_t>(pdf.size());
     for (const Found& f : found) {
       PdfObject* range = pdf::Get(doc.GetObjects(), f.value, "ByteRange");
       if (range == nullptr || !range->IsArray() || range->GetArray().size() != 4) continue;
-      const PdfObject& start = range->GetArray()[2];
-      const PdfObject& length = range->GetArray()[3];
-      if (!start.IsNumber() || !length.IsNumber() || start.GetNumber() < 0 ||
-          length.GetNumber() < 0 ||
-          start.GetNumber() > static_cast<std::int64_t>(pdf.size()) - length.GetNumber()) {
-        continue;
+      std::int64_t br[4];
+      bool numbers = true;
+      for (std::size_t k = 0; k < 4 && numbers; ++k) {
+        numbers = range->GetArray()[k].IsNumber();
+        if (numbers) br[k] = range->GetArray()[k].GetNumber();
       }
-      const int revision = pdf::RevisionEndingAt(
-          scan, static_cast<std::size_t>(start.GetNumber() + length.GetNumber()));
+      if (!numbers) continue;
+      if (br[0] == 0 && br[1] > 0 && br[1] <= size) {
+        context.prefix_ends.push_back(static_cast<std::size_t>(br[1]));
+      }
+      if (br[2] < 0 || br[3] < 0 || br[2] > size - br[3]) continue;
+      const int revision = pdf::RevisionEndingAt(scan, static_cast<std::size_t>(br[2] + br[3]));
       if (revision < 0 || static_cast<std::size_t>(revision) + 1 >= scan.revisions.size()) {
         continue;
       }

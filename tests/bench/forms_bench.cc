@@ -36,6 +36,11 @@ namespace {
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
 
+// xml-schemas/examples/<type>.xml.
+std::string Example(const std::string& type) {
+  return ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
+}
+
 const sealflow::forms::Validator& SharedValidator() {
   static const std::unique_ptr<sealflow::forms::Validator> validator =
       sealflow::forms::Validator::Create();
@@ -75,14 +80,12 @@ void RegisterVariant(const std::string& name, std::shared_ptr<std::string> xml,
 
 // The example of type with a line break in its longest text value, or "" if it has none.
 std::string WithLineBreak(const std::string& type) {
-  return sealflow::testing::WithLineBreakInLongestText(
-      ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml")));
+  return sealflow::testing::WithLineBreakInLongestText(Example(type));
 }
 
 void RegisterFormsBenchmarks() {
   for (const char* type : {"application", "diagnostic-report", "transformation-plan"}) {
-    auto xml = std::make_shared<std::string>(
-        ReadFile(SourcePath(std::string("xml-schemas/examples/") + type + ".xml")));
+    auto xml = std::make_shared<std::string>(Example(type));
     benchmark::RegisterBenchmark(
         (std::string("BM_ValidateLibxmlPath/") + type).c_str(),
         [xml](benchmark::State& state) { ValidateLoop(state, *xml, true, LibxmlOnlyValidator()); })
@@ -106,7 +109,7 @@ void RegisterFormsBenchmarks() {
 // The example of type with its longest text value (a free text, which may be long) repeated to
 // more than 100 characters, or "" if it has none.
 std::string WithLongValue(const std::string& type) {
-  std::string xml = ReadFile(SourcePath("xml-schemas/examples/" + type + ".xml"));
+  std::string xml = Example(type);
   std::size_t best_length = 0;
   const std::size_t best = sealflow::testing::LongestTextValue(xml, best_length);
   if (best == std::string::npos) return "";
@@ -125,8 +128,7 @@ void RegisterLengthAndMalformedBenchmarks() {
     RegisterVariant(std::string("BM_ValidateLongValue/") + type,
                     std::make_shared<std::string>(WithLongValue(type)), "no text value found");
   }
-  auto malformed = std::make_shared<std::string>(
-      ReadFile(SourcePath("xml-schemas/examples/diagnostic-report.xml")));
+  auto malformed = std::make_shared<std::string>(Example("diagnostic-report"));
   malformed->resize(malformed->rfind("</diagnostic-report>"));  // the root is never closed
   benchmark::RegisterBenchmark("BM_ValidateMalformed", [malformed](benchmark::State& state) {
     ValidateLoop(state, *malformed, false);
@@ -137,7 +139,7 @@ void RegisterLengthAndMalformedBenchmarks() {
 const bool kRegistered = (RegisterFormsBenchmarks(), RegisterLengthAndMalformedBenchmarks(), true);
 
 void BM_ValidateParallel(benchmark::State& state) {
-  static const std::string xml = ReadFile(SourcePath("xml-schemas/examples/application.xml"));
+  static const std::string xml = Example("application");
   ValidateLoop(state, xml, true);
 }
 BENCHMARK(BM_ValidateParallel)->Threads(1)->Threads(4)->Unit(benchmark::kMicrosecond);

@@ -25,6 +25,7 @@ using sealflow::testing::ReplaceAll;
 
 using sealflow::testing::ReadFile;
 using sealflow::testing::SourcePath;
+using sealflow::testing::Utf8CharLength;
 
 constexpr const char* kShortPattern = R"(\S(.*\S)?)";
 constexpr const char* kLongPattern = R"(\S(.|\s)*)";
@@ -60,12 +61,6 @@ std::string Canonical(const ValidationReport& report) {
   return out;
 }
 
-// Bytes in the UTF-8 character that starts with lead.
-std::size_t CharLength(char lead) {
-  auto byte = static_cast<unsigned char>(lead);
-  return byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-}
-
 // Each value emptied, with a blank before or after it, broken over two lines, and made longer
 // than any ShortTextType allows: the ways a value can fail an edge pattern, or pass it and fail
 // something else.
@@ -77,7 +72,7 @@ std::vector<std::string> Mutations(const std::string& xml) {
     out.push_back(head + tail);
     out.push_back(head + " " + value + tail);
     out.push_back(head + value + "\t" + tail);
-    std::size_t first = CharLength(value[0]);
+    std::size_t first = Utf8CharLength(value[0]);
     if (value.size() > first) {
       out.push_back(head + value.substr(0, first) + "\n" + value.substr(first) + tail);
     }
@@ -152,7 +147,7 @@ TEST_F(ValidatorFastPathTest, LineBreakInShortTextIsAPatternFinding) {
   auto pos = xml.find("<legalRepresentative>");
   ASSERT_NE(pos, std::string::npos);
   pos += std::string("<legalRepresentative>").size();
-  xml.insert(pos + CharLength(xml[pos]), "\n");
+  xml.insert(pos + Utf8CharLength(xml[pos]), "\n");
   ValidationReport report = pair_->validator->Validate(xml);
   ASSERT_EQ(report.findings.size(), 1u) << FormatFindings(report);
   EXPECT_EQ(report.findings[0].element, "legalRepresentative");

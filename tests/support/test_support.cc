@@ -83,6 +83,11 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
+std::size_t Utf8CharLength(char lead) {
+  auto byte = static_cast<unsigned char>(lead);
+  return byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+}
+
 std::size_t LongestTextValue(const std::string& xml, std::size_t& length) {
   std::size_t best = std::string::npos;
   length = 0;
@@ -102,9 +107,7 @@ std::string WithLineBreakInLongestText(std::string xml) {
   std::size_t length = 0;
   const std::size_t best = LongestTextValue(xml, length);
   if (best == std::string::npos) return "";
-  auto lead = static_cast<unsigned char>(xml[best]);
-  std::size_t first = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  return xml.insert(best + first, "\n");
+  return xml.insert(best + Utf8CharLength(xml[best]), "\n");
 }
 
 std::string AssemblePdf(const std::vector<std::string>& objects, const std::string& trailer_extra) {

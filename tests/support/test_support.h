@@ -43,6 +43,9 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 // `text` with the first `from` replaced by `to`; a test failure if `from` is absent.
 std::string Replace(std::string text, const std::string& from, const std::string& to);
 
+// Bytes in the UTF-8 character that starts with `lead`.
+std::size_t Utf8CharLength(char lead);
+
 // Where the longest text value of a form's `xml` starts (npos if it has none) and its length in
 // bytes: the longest run between '>' and '<' that does not start with white space (in the forms'
 // examples, a free text, which may be long and span lines).

@@ -159,4 +159,18 @@ void WriteFileAtomically(const std::string& path, const std::string& bytes) {
   }
 }
 
+StopSignals::StopSignals() {
+  sigemptyset(&set_);
+  sigaddset(&set_, SIGINT);
+  sigaddset(&set_, SIGTERM);
+  sigaddset(&set_, SIGQUIT);
+  pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+}
+
+int StopSignals::Wait() const {
+  int received = 0;
+  sigwait(&set_, &received);
+  return received;
+}
+
 }  // namespace sealflow::cli

@@ -3,6 +3,8 @@
 // (repeatable), boolean flags, and "-o FILE" as a short alias where a verb declares it.
 #pragma once
 
+#include <signal.h>
+
 #include <map>
 #include <optional>
 #include <set>
@@ -45,5 +47,20 @@ std::string JsonString(const std::string& text);
 std::string ReadFileOrThrow(const std::string& path);
 // Writes a file atomically (temporary file, fsync, rename); throws std::runtime_error.
 void WriteFileAtomically(const std::string& path, const std::string& bytes);
+
+// The signals that stop a server verb cleanly: SIGINT, SIGTERM and SIGQUIT. The constructor
+// blocks them in the calling thread, and so in every thread started from it afterwards; Wait()
+// takes one. Construct it before the server starts any thread (its own std::threads block no
+// signal): a stop signal then stays pending until Wait() instead of taking the default action
+// wherever it lands, which would kill the process mid-write.
+class StopSignals {
+ public:
+  StopSignals();
+  // Blocks until one of the signals arrives (or is already pending); returns it.
+  int Wait() const;
+
+ private:
+  sigset_t set_;
+};
 
 }  // namespace sealflow::cli

@@ -13,7 +13,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -431,12 +430,8 @@ int Ocsp(const Args& args) {
   // Fail early when the folder is not a CA or the responder does not fit.
   signing::AnswerOcspRequest("", LoadCa(*dir), ResponderData(*dir), Clock::now(), config->validity,
                              config->delegated ? &*config->delegated : nullptr);
-  // SIGINT / SIGTERM are taken by sigwait below, in every thread the server starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before the server starts its threads (see StopSignals).
+  const StopSignals stop_signals;
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(args.Get("host").value_or("127.0.0.1"),
                                                           static_cast<Poco::UInt16>(port)));
   auto* params = new Poco::Net::HTTPServerParams;
@@ -447,8 +442,7 @@ int Ocsp(const Args& args) {
   std::printf("OCSP 应答方已启动 / OCSP responder listening on http://%s/\n",
               socket.address().toString().c_str());
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&signals, &received);
+  stop_signals.Wait();
   server.stop();
   std::printf("OCSP 应答方已停止 / stopped\n");
   return kExitOk;

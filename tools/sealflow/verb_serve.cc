@@ -5,11 +5,8 @@
 #include <Poco/StringTokenizer.h>
 #include <Poco/Util/ServerApplication.h>
 
-#include <signal.h>
-
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -64,21 +61,6 @@ constexpr const char* kServeHelp =
     "example:\n"
     "  sealflow demo --data /tmp/sf && sealflow serve --data /tmp/sf --port 8080\n";
 
-// Blocks the signals waitForTerminationRequest() waits for, in the calling thread and so in every
-// thread it starts afterwards. Poco blocks them only in its own threads and only once it waits:
-// a SIGTERM that arrived earlier, or landed on one of the service's std::threads (writer,
-// scheduler, helpers), took the default action and killed the process mid-write. Blocked from the
-// start, the signal stays pending until the main thread's sigwait takes it and stops cleanly.
-void BlockTerminationSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  // The same set as Poco's ServerApplication::waitForTerminationRequest().
-  if (std::getenv("POCO_ENABLE_DEBUGGER") == nullptr) sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGQUIT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
 class ServeApplication : public Poco::Util::ServerApplication {
  public:
   explicit ServeApplication(const Args& args) : args_(args) {}
@@ -90,7 +72,8 @@ class ServeApplication : public Poco::Util::ServerApplication {
   }
 
   int main(const std::vector<std::string>&) override {
-    BlockTerminationSignals();
+    // Before the service starts its threads (see StopSignals).
+    const StopSignals stop_signals;
     workflow::ServiceOptions options;
     options.data_dir =
         args_.Get("data").value_or(config().getString("sealflow.data", "sealflow-data"));
@@ -155,7 +138,7 @@ class ServeApplication : public Poco::Util::ServerApplication {
         options.host.c_str(), service->port(), options.data_dir.c_str(),
         options.trust_anchor_files.size());
     std::fflush(stdout);
-    waitForTerminationRequest();
+    stop_signals.Wait();
     service->Stop();
     std::printf("sealflow 服务已停止 / stopped\n");
     return Poco::Util::Application::EXIT_OK;
